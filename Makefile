@@ -1,0 +1,29 @@
+# make test       install missing system packages (as root), build, run the whole suite
+# make playground run the local control plane + controller and show the flow
+SWIFT ?= swift
+APT_PACKAGES := libcurl4-openssl-dev libssl-dev pkg-config
+
+.PHONY: deps build test playground bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing system packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+playground: deps
+	$(SWIFT) run gitops-identity playground
+
+clean:
+	rm -rf .build

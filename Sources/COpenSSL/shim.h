@@ -1,0 +1,24 @@
+#ifndef GITOPS_IDENTITY_COPENSSL_SHIM_H
+#define GITOPS_IDENTITY_COPENSSL_SHIM_H
+// OpenSSL for RS256 (JOSE) and test PKI. Composite macros and parameter-name strings are
+// re-declared as constants here: Swift cannot import the macros, and OSSL_PARAM_BLD keeps
+// the name pointer, so it must point at static storage.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/err.h>
+#include <openssl/bio.h>
+#include <openssl/rsa.h>
+#include <openssl/bn.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+static const int COSSL_EVP_PKEY_PUBLIC_KEY = EVP_PKEY_PUBLIC_KEY;
+static const int COSSL_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;
+static const char *const COSSL_PKEY_PARAM_RSA_N = OSSL_PKEY_PARAM_RSA_N;
+static const char *const COSSL_PKEY_PARAM_RSA_E = OSSL_PKEY_PARAM_RSA_E;
+
+#endif
