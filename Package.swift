@@ -16,7 +16,15 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
+        // Client side.
+        .target(name: "JSON"),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
+
         .executableTarget(name: "gitops-identity", dependencies: []),
+
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "KubeTests", dependencies: ["Kube"]),
     ],
     swiftLanguageModes: [.v6]
 )
