@@ -20,11 +20,13 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ControllerRuntime", dependencies: ["Kube"]),
 
         .executableTarget(name: "gitops-identity", dependencies: []),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube"]),
+        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime"]),
     ],
     swiftLanguageModes: [.v6]
 )

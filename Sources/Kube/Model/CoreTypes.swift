@@ -1,9 +1,12 @@
 import Foundation
 
+// Typed lists omit apiVersion/kind on their items, so both are optional on every model; objects
+// built here carry them.
+
 public struct Namespace: KubeResource, Equatable {
     public static let resource = ResourceType.namespaces
-    public var apiVersion = "v1"
-    public var kind = "Namespace"
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "Namespace"
     public var metadata: ObjectMeta
 
     public init(metadata: ObjectMeta) { self.metadata = metadata }
@@ -11,8 +14,8 @@ public struct Namespace: KubeResource, Equatable {
 
 public struct ServiceAccount: KubeResource, Equatable {
     public static let resource = ResourceType.serviceAccounts
-    public var apiVersion = "v1"
-    public var kind = "ServiceAccount"
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "ServiceAccount"
     public var metadata: ObjectMeta
 
     public init(metadata: ObjectMeta) { self.metadata = metadata }
@@ -20,8 +23,8 @@ public struct ServiceAccount: KubeResource, Equatable {
 
 public struct ConfigMap: KubeResource, Equatable {
     public static let resource = ResourceType.configMaps
-    public var apiVersion = "v1"
-    public var kind = "ConfigMap"
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "ConfigMap"
     public var metadata: ObjectMeta
     public var data: [String: String]?
     public var binaryData: [String: String]?
@@ -36,8 +39,8 @@ public struct ConfigMap: KubeResource, Equatable {
 /// A Secret. `data` values are base64 on the wire; this model keeps them decoded as bytes.
 public struct Secret: KubeResource, Equatable {
     public static let resource = ResourceType.secrets
-    public var apiVersion = "v1"
-    public var kind = "Secret"
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "Secret"
     public var metadata: ObjectMeta
     public var type: String?
     public var data: [String: Data]?

@@ -3,8 +3,8 @@ import Foundation
 /// A core/v1 Event, the kind `kubectl describe` shows under an object.
 public struct Event: KubeResource, Equatable {
     public static let resource = ResourceType.events
-    public var apiVersion = "v1"
-    public var kind = "Event"
+    public var apiVersion: String? = "v1"
+    public var kind: String? = "Event"
     public var metadata: ObjectMeta
     public var involvedObject: ObjectReference
     public var reason: String

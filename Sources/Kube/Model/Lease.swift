@@ -3,8 +3,8 @@ import Foundation
 /// `coordination.k8s.io/v1` Lease, the lock of leader election. Times are MicroTime strings.
 public struct Lease: KubeResource, Equatable {
     public static let resource = ResourceType.leases
-    public var apiVersion = "coordination.k8s.io/v1"
-    public var kind = "Lease"
+    public var apiVersion: String? = "coordination.k8s.io/v1"
+    public var kind: String? = "Lease"
     public var metadata: ObjectMeta
     public var spec: Spec
 

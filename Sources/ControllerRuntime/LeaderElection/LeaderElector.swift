@@ -1,0 +1,152 @@
+import Foundation
+import Kube
+
+/// Leader election on a `coordination.k8s.io/v1` Lease, following client-go:
+/// - another holder's lease is judged by when *we* last saw its record change, plus the lease
+///   duration, on our own clock (never by comparing its renewTime with our clock);
+/// - the leader renews every `retryPeriod` and steps down if it cannot renew within
+///   `renewDeadline`;
+/// - on shutdown the leader releases the lease (empty holder), so a successor need not wait.
+public actor LeaderElector {
+    public struct Configuration: Sendable {
+        public var namespace: String
+        public var name: String
+        public var identity: String
+        public var leaseDuration: Duration
+        public var renewDeadline: Duration
+        public var retryPeriod: Duration
+
+        public init(namespace: String, name: String, identity: String, leaseDuration: Duration = .seconds(15),
+                    renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2)) {
+            self.namespace = namespace
+            self.name = name
+            self.identity = identity
+            self.leaseDuration = leaseDuration
+            self.renewDeadline = renewDeadline
+            self.retryPeriod = retryPeriod
+        }
+    }
+
+    private let configuration: Configuration
+    private let store: LeaseStore
+    private let clock: ControllerClock
+    private var observedSpec: Lease.Spec?
+    private var observedAt: Date?
+    private var current: Lease?
+    public private(set) var isLeader = false
+
+    public init(configuration: Configuration, store: LeaseStore, clock: ControllerClock = SystemClock()) {
+        precondition(configuration.leaseDuration > configuration.renewDeadline
+                     && configuration.renewDeadline.timeInterval > 1.2 * configuration.retryPeriod.timeInterval,
+                     "leaseDuration > renewDeadline > 1.2 × retryPeriod")
+        self.configuration = configuration
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Campaigns until elected, runs `lead` while leading, and returns when leadership is lost
+    /// or the task is cancelled (releasing the lease in the latter case). `lead` is cancelled
+    /// when leadership ends.
+    public func run(lead: @escaping @Sendable () async -> Void) async {
+        guard await acquire() else { return }
+        let leading = Task { await lead() }
+        await renewUntilLost()
+        leading.cancel()
+        _ = await leading.value
+        if Task.isCancelled { await release() }
+        isLeader = false
+    }
+
+    /// Retries every `retryPeriod` until the lease is ours; false if cancelled first.
+    func acquire() async -> Bool {
+        while !Task.isCancelled {
+            if await tryAcquireOrRenew() {
+                isLeader = true
+                return true
+            }
+            do { try await clock.sleep(for: jittered(configuration.retryPeriod)) } catch { return false }
+        }
+        return false
+    }
+
+    /// Renews every `retryPeriod`; returns when a renewal could not succeed within
+    /// `renewDeadline`, or when cancelled.
+    private func renewUntilLost() async {
+        var lastRenewal = clock.now()
+        while !Task.isCancelled {
+            do { try await clock.sleep(for: configuration.retryPeriod) } catch { return }
+            if await tryAcquireOrRenew() {
+                lastRenewal = clock.now()
+            } else if clock.now().timeIntervalSince(lastRenewal) >= configuration.renewDeadline.timeInterval {
+                return
+            }
+        }
+    }
+
+    /// One step of client-go's `tryAcquireOrRenew`.
+    func tryAcquireOrRenew() async -> Bool {
+        let now = clock.now()
+        let mine = Lease.Spec(holderIdentity: configuration.identity,
+                              leaseDurationSeconds: Int(configuration.leaseDuration.timeInterval),
+                              acquireTime: MicroTime.format(now), renewTime: MicroTime.format(now), leaseTransitions: 0)
+        let existing: Lease
+        do {
+            existing = try await store.get(namespace: configuration.namespace, name: configuration.name)
+        } catch .notFound {
+            do {
+                current = try await store.create(Lease(metadata: ObjectMeta(name: configuration.name, namespace: configuration.namespace), spec: mine))
+                observe(mine, at: now)
+                return true
+            } catch {
+                return false
+            }
+        } catch {
+            return false
+        }
+
+        if existing.spec != observedSpec { observe(existing.spec, at: now) }
+        let holder = existing.spec.holderIdentity ?? ""
+        let heldByOther = !holder.isEmpty && holder != configuration.identity
+        if heldByOther, let observedAt,
+           now.timeIntervalSince(observedAt) < Double(existing.spec.leaseDurationSeconds ?? 0) {
+            return false
+        }
+
+        var updated = existing
+        updated.spec.holderIdentity = configuration.identity
+        updated.spec.leaseDurationSeconds = mine.leaseDurationSeconds
+        updated.spec.renewTime = mine.renewTime
+        if holder != configuration.identity {
+            updated.spec.acquireTime = mine.acquireTime
+            updated.spec.leaseTransitions = (existing.spec.leaseTransitions ?? 0) + 1
+        }
+        do {
+            current = try await store.update(updated)
+            observe(updated.spec, at: now)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Gives the lease up so that another replica can take it at once.
+    func release() async {
+        guard var lease = current, lease.spec.holderIdentity == configuration.identity else { return }
+        let now = MicroTime.format(clock.now())
+        lease.spec.holderIdentity = ""
+        lease.spec.leaseDurationSeconds = 1
+        lease.spec.renewTime = now
+        lease.spec.acquireTime = now
+        _ = try? await store.update(lease)
+        current = nil
+    }
+
+    private func observe(_ spec: Lease.Spec, at time: Date) {
+        observedSpec = spec
+        observedAt = time
+    }
+
+    private func jittered(_ duration: Duration) -> Duration {
+        Duration(timeInterval: duration.timeInterval * Double.random(in: 1.0...1.2))
+    }
+}
