@@ -16,7 +16,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
+        // JWT/JWKS (RS256) on the system OpenSSL.
+        .target(name: "JOSE", dependencies: ["COpenSSL"]),
+
         .executableTarget(name: "gitops-identity", dependencies: []),
+
+        .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
     ],
     swiftLanguageModes: [.v6]
 )
