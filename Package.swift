@@ -18,12 +18,15 @@ let package = Package(
 
         // Client side.
         .target(name: "JSON"),
+        // JWT/JWKS (RS256) on the system OpenSSL.
+        .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
         .target(name: "ControllerRuntime", dependencies: ["Kube"]),
 
         .executableTarget(name: "gitops-identity", dependencies: []),
 
+        .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube"]),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime"]),

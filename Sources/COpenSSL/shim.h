@@ -21,4 +21,14 @@ static const int COSSL_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;
 static const char *const COSSL_PKEY_PARAM_RSA_N = OSSL_PKEY_PARAM_RSA_N;
 static const char *const COSSL_PKEY_PARAM_RSA_E = OSSL_PKEY_PARAM_RSA_E;
 
+// ---- JOSE ----------------------------------------------------------------------------------
+// Used by Sources/JOSE. OpenSSL keeps some name pointers past the call that receives them
+// (EVP_PKEY_CTX_new_from_name stores the key type, OSSL_DECODER_CTX keeps the input type), so
+// every name handed to OpenSSL points at static storage here, never at a Swift temporary.
+#include <openssl/decoder.h>
+
+static const char *const COSSL_JOSE_KEYTYPE_RSA = "RSA";
+static const char *const COSSL_JOSE_INPUT_PEM = "PEM";
+// ---- end JOSE ------------------------------------------------------------------------------
+
 #endif

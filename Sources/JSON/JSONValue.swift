@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON document of unknown shape: custom resources, patches, token claims. Numbers keep
 /// integers exact (resource versions, generations and timestamps are integers in practice).
-public enum JSONValue: Sendable, Equatable, Hashable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -23,8 +23,8 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         }
     }
 
-    /// Follows a path of object keys.
-    public subscript(path path: [String]) -> JSONValue? {
+    /// Follows object keys, e.g. ["kubernetes.io", "serviceaccount", "name"].
+    public func value(at path: [String]) -> JSONValue? {
         path.reduce(Optional(self)) { value, key in value?[key] }
     }
 
@@ -62,6 +62,33 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     public var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }
         return nil
+    }
+}
+
+/// JSON has one number type: `.int(2)` and `.double(2.0)` are the same value.
+extension JSONValue: Equatable, Hashable {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.int, .double), (.double, .int), (.double, .double): return a.doubleValue == b.doubleValue
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)): return x == y
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int, .double: hasher.combine(doubleValue)
+        case .string(let s): hasher.combine(s)
+        case .array(let a): hasher.combine(a)
+        case .object(let o): hasher.combine(o)
+        }
     }
 }
 
