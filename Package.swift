@@ -16,7 +16,23 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
+        // Pure models (no I/O): Argo CD's dex.config <-> managed connectors, and RBAC policy lines.
+        .target(name: "DexConfig", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            "COpenSSL", // SHA-256 for the connector id only
+        ]),
+        .target(name: "ArgoRBAC"),
+
         .executableTarget(name: "gitops-identity", dependencies: []),
+
+        .testTarget(name: "DexConfigTests", dependencies: [
+            "DexConfig",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .testTarget(name: "ArgoRBACTests", dependencies: [
+            "ArgoRBAC",
+            .product(name: "Yams", package: "Yams"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
