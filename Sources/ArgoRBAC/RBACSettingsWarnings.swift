@@ -8,6 +8,10 @@ public enum RBACSettingsWarning: Equatable, Sendable, CustomStringConvertible {
     case scopesExcludeGroups(scopes: [String])
     /// `scopes` is not a list Argo CD can read.
     case scopesUnreadable
+    /// `policy.matchMode: regex` makes Argo CD read objects as unanchored regular expressions
+    /// (casbin `regexMatch`), so `team-a/app` would also match `xteam-a/apple`: the tenancy guard's
+    /// project checks no longer hold. The reconciler should not write grants in this mode.
+    case regexMatchModeBreaksTenancy
 
     public var description: String {
         switch self {
@@ -17,6 +21,8 @@ public enum RBACSettingsWarning: Equatable, Sendable, CustomStringConvertible {
             "argocd-rbac-cm scopes is [\(scopes.joined(separator: ", "))] without groups: group subjects of the bindings grant nothing; add groups"
         case .scopesUnreadable:
             "argocd-rbac-cm scopes is not a list such as [groups, email]; Argo CD cannot read it"
+        case .regexMatchModeBreaksTenancy:
+            "argocd-rbac-cm policy.matchMode is regex: binding objects are globs and would match other projects as regular expressions; grants are not written until it is glob"
         }
     }
 }
@@ -25,8 +31,12 @@ public enum RBACSettingsWarnings {
     /// Argo CD's default when `scopes` is absent (`rbac.DefaultScopes`).
     public static let defaultScopes = ["groups"]
 
-    public static func evaluate(policyDefault: String?, scopes: String?, subjectMode: SubjectMode = .group) -> [RBACSettingsWarning] {
+    public static func evaluate(policyDefault: String?, scopes: String?, matchMode: String? = nil,
+                                subjectMode: SubjectMode = .group) -> [RBACSettingsWarning] {
         var warnings: [RBACSettingsWarning] = []
+        if matchMode?.trimmingCharacters() == "regex" {
+            warnings.append(.regexMatchModeBreaksTenancy)
+        }
         if let role = policyDefault?.trimmingCharacters(), !role.isEmpty {
             warnings.append(.defaultPolicyGrantsEveryToken(role: role))
         }

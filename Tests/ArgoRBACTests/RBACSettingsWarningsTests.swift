@@ -31,4 +31,9 @@ import Testing
         #expect(RBACSettingsWarnings.evaluate(policyDefault: nil, scopes: "groups") == [.scopesUnreadable])
         #expect(RBACSettingsWarnings.evaluate(policyDefault: nil, scopes: "[]") == [.scopesExcludeGroups(scopes: [])])
     }
+
+    @Test func regexMatchModeIsFlagged() {
+        #expect(RBACSettingsWarnings.evaluate(policyDefault: nil, scopes: nil, matchMode: "regex") == [.regexMatchModeBreaksTenancy])
+        #expect(RBACSettingsWarnings.evaluate(policyDefault: nil, scopes: nil, matchMode: "glob").isEmpty)
+    }
 }
