@@ -24,12 +24,26 @@ let package = Package(
         .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
         .target(name: "ControllerRuntime", dependencies: ["Kube"]),
 
+        // Pure models (no I/O): Argo CD's dex.config <-> managed connectors, and RBAC policy lines.
+        .target(name: "DexConfig", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            "COpenSSL", // SHA-256 for the connector id only
+        ]),
+        .target(name: "ArgoRBAC"),
+
         .executableTarget(name: "gitops-identity", dependencies: []),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube"]),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime"]),
+        .testTarget(name: "DexConfigTests", dependencies: [
+            "DexConfig",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .testTarget(name: "ArgoRBACTests", dependencies: [
+            "ArgoRBAC",
+            .product(name: "Yams", package: "Yams"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,81 @@
+import Yams
+
+/// Merges the controller's connectors into a `dex.config` string (argocd-cm or an ArgoCD CR).
+///
+/// Rules (DESIGN §2–§3): human connectors and every other key stay as they are, in their order;
+/// managed connectors (id prefix `gitops-identity-`) are replaced by the desired set, after the
+/// human ones, in id order; a plan whose managed connectors already match is `.unchanged`, so a
+/// no-op reconcile never restarts Dex; the output never has an empty `connectors` list.
+public enum DexConfigMerge {
+    public static func plan(current: String?, desired: ManagedConnectorSet) -> DexConfigPlan {
+        switch DexConfigDocument.parse(current) {
+        case let .failure(refusal):
+            return DexConfigPlan(change: .refused(refusal))
+        case let .success(document):
+            return plan(document: document, desired: desired)
+        }
+    }
+
+    static func plan(document: DexConfigDocument, desired: ManagedConnectorSet) -> DexConfigPlan {
+        let desiredNodes = desired.connectors.map { (id: $0.id, node: ManagedConnectorYAML.node(for: $0)) }
+        if managedConnectorsMatch(document.managedConnectors, desiredNodes) {
+            return DexConfigPlan(change: .unchanged)
+        }
+        let connectors = document.humanConnectors + desiredNodes.map(\.node)
+        if connectors.isEmpty {
+            return planWithoutConnectors(document)
+        }
+        var topLevel = document.topLevel
+        let list = YAMLNodes.sequence(connectors)
+        if let index = topLevel.firstIndex(where: { $0.key.string == DexConfigDocument.connectorsKey }) {
+            topLevel[index].value = list
+        } else {
+            topLevel.append((key: YAMLNodes.string(DexConfigDocument.connectorsKey), value: list))
+        }
+        return emit(topLevel, like: document, expectedManagedIDs: desired.ids,
+                    humanConnectorCount: document.humanConnectors.count, notes: [])
+    }
+
+    /// The managed part is unchanged when the same ids carry semantically equal entries; their
+    /// position in the list and formatting do not matter.
+    private static func managedConnectorsMatch(_ current: [(id: String, node: Node)],
+                                               _ desired: [(id: String, node: Node)]) -> Bool {
+        guard current.count == desired.count else { return false }
+        var currentByID: [String: Node] = [:]
+        for entry in current {
+            guard currentByID.updateValue(entry.node, forKey: entry.id) == nil else { return false }
+        }
+        return desired.allSatisfy { entry in
+            currentByID[entry.id].map { YAMLNodes.semanticallyEqual($0, entry.node) } ?? false
+        }
+    }
+
+    /// No connector would remain. An empty list crashes argocd-server and argocd-dex-server, so the
+    /// `connectors` key goes; if nothing else is left, the controller created the value and removes it.
+    private static func planWithoutConnectors(_ document: DexConfigDocument) -> DexConfigPlan {
+        let rest = document.topLevel.filter { $0.key.string != DexConfigDocument.connectorsKey }
+        if rest.isEmpty {
+            return DexConfigPlan(change: .removeKey)
+        }
+        return emit(rest, like: document, expectedManagedIDs: [], humanConnectorCount: 0,
+                    notes: [.connectorsKeyRemoved])
+    }
+
+    private static func emit(_ topLevel: [(key: Node, value: Node)], like document: DexConfigDocument,
+                             expectedManagedIDs: [String], humanConnectorCount: Int,
+                             notes: [DexConfigNote]) -> DexConfigPlan {
+        let root = Node.mapping(Node.Mapping(topLevel.map { ($0.key, $0.value) },
+                                             document.mappingTag, document.mappingStyle))
+        let text: String
+        do {
+            text = try YAMLNodes.serialize(root)
+        } catch {
+            return DexConfigPlan(change: .refused(DexConfigRefusal("the merged dex.config could not be serialized")))
+        }
+        if let problem = DexConfigOutputCheck.problem(in: text, expectedManagedIDs: expectedManagedIDs,
+                                                      humanConnectorCount: humanConnectorCount) {
+            return DexConfigPlan(change: .refused(DexConfigRefusal("the merged dex.config failed its own check (\(problem)); nothing was written")))
+        }
+        return DexConfigPlan(change: .write(text), notes: notes)
+    }
+}

@@ -1,0 +1,48 @@
+import Yams
+
+/// The YAML node of a managed connector, exactly as DESIGN §2 specifies it.
+///
+/// Field names checked against dexidp/dex `connector/oidc/oidc.go`: `claimModifications` holds
+/// `newGroupFromClaims` entries `{claims, delimiter, clearDelimiter, prefix}`; Dex joins
+/// `[prefix] + claim values` with `delimiter`, so the group is `<id>:<sub>`.
+enum ManagedConnectorYAML {
+    static let groupDelimiter = ":"
+
+    static func node(for connector: ManagedConnector) -> Node {
+        var config: [(String, Node)] = [
+            ("issuer", YAMLNodes.string(connector.issuer)),
+            // Without "email" in scopes Dex does not require email/email_verified claims,
+            // which CI and service-account tokens do not have.
+            ("scopes", YAMLNodes.sequence([YAMLNodes.string("openid")])),
+            // CI and service-account tokens have no `name` claim, which Dex requires by default.
+            ("userNameKey", YAMLNodes.string("sub")),
+            ("insecureSkipEmailVerified", YAMLNodes.bool(true)),
+        ]
+        if !connector.rootCAs.isEmpty {
+            config.append(("rootCAs", YAMLNodes.sequence(connector.rootCAs.map(YAMLNodes.literal))))
+        }
+        let groupRule = YAMLNodes.mapping([
+            ("prefix", YAMLNodes.string(connector.id)),
+            ("delimiter", YAMLNodes.string(groupDelimiter)),
+            // Keeping the delimiter keeps the colons of `system:serviceaccount:<ns>:<sa>`.
+            ("clearDelimiter", YAMLNodes.bool(false)),
+            ("claims", YAMLNodes.sequence([YAMLNodes.string("sub")])),
+        ])
+        config.append(("claimModifications", YAMLNodes.mapping([
+            ("newGroupFromClaims", YAMLNodes.sequence([groupRule])),
+        ])))
+        return YAMLNodes.mapping([
+            ("type", YAMLNodes.string("oidc")),
+            ("id", YAMLNodes.string(connector.id)),
+            ("name", YAMLNodes.string(connector.name)),
+            ("config", YAMLNodes.mapping(config)),
+        ])
+    }
+}
+
+extension ManagedConnector {
+    /// This connector's entry of the `connectors` list, serialized alone (for logs and tests).
+    public func renderedYAML() throws -> String {
+        try YAMLNodes.serialize(ManagedConnectorYAML.node(for: self))
+    }
+}

@@ -1,0 +1,44 @@
+/// Checks PEM root certificates before they are embedded in a connector's `rootCAs`.
+///
+/// Dex also accepts file paths and base64 there; the controller only ever writes inline PEM, so
+/// anything else is refused rather than guessed at.
+enum RootCAValidation {
+    static let maxCount = 8
+    static let maxBytesEach = 64 * 1024
+    private static let begin = "-----BEGIN CERTIFICATE-----"
+    private static let end = "-----END CERTIFICATE-----"
+    private static let base64Scalars = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".unicodeScalars)
+
+    static func validate(_ rootCAs: [String]) throws(ConnectorRejection) {
+        guard rootCAs.count <= maxCount else {
+            throw ConnectorRejection(field: "rootCAs", reason: "has more than \(maxCount) entries")
+        }
+        for (index, pem) in rootCAs.enumerated() {
+            try validatePEM(pem, field: "rootCAs[\(index)]")
+        }
+    }
+
+    private static func validatePEM(_ pem: String, field: String) throws(ConnectorRejection) {
+        guard pem.utf8.count <= maxBytesEach else {
+            throw ConnectorRejection(field: field, reason: "is larger than \(maxBytesEach) bytes")
+        }
+        let lines = pem.split(separator: "\n", omittingEmptySubsequences: true)
+        guard let first = lines.first, first == begin, let last = lines.last, last == end, lines.count >= 3 else {
+            throw ConnectorRejection(field: field, reason: "is not a PEM certificate (\(begin) … \(end))")
+        }
+        var insideBlock = false
+        for line in lines {
+            if line == begin, !insideBlock { insideBlock = true; continue }
+            if line == end, insideBlock { insideBlock = false; continue }
+            guard insideBlock else {
+                throw ConnectorRejection(field: field, reason: "has text outside a certificate block")
+            }
+            for scalar in line.unicodeScalars where !base64Scalars.contains(scalar) {
+                throw ConnectorRejection(field: field, reason: "contains \(IssuerValidation.describe(scalar)) inside a certificate block")
+            }
+        }
+        guard !insideBlock else {
+            throw ConnectorRejection(field: field, reason: "has an unterminated certificate block")
+        }
+    }
+}
