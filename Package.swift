@@ -30,6 +30,8 @@ let package = Package(
             "COpenSSL", // SHA-256 for the connector id only
         ]),
         .target(name: "ArgoRBAC"),
+        // RFC 8693 at Dex, shared by the controller and `gitops-identity exchange`.
+        .target(name: "TokenExchange", dependencies: ["HTTP", "JOSE"]),
 
         .executableTarget(name: "gitops-identity", dependencies: []),
 
@@ -40,6 +42,7 @@ let package = Package(
             "DexConfig",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .testTarget(name: "TokenExchangeTests", dependencies: ["TokenExchange"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),
