@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "ArgoRBAC"),
         // RFC 8693 at Dex, shared by the controller and `gitops-identity exchange`.
         .target(name: "TokenExchange", dependencies: ["HTTP", "JOSE"]),
+        // Service-account bindings: mint, exchange, verify, publish, renew.
+        .target(name: "TokenBroker", dependencies: ["Kube", "ControllerRuntime", "TokenExchange"]),
 
         .executableTarget(name: "gitops-identity", dependencies: []),
 
@@ -43,6 +45,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "TokenExchangeTests", dependencies: ["TokenExchange"]),
+        .testTarget(name: "TokenBrokerTests", dependencies: ["TokenBroker"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),
