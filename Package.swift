@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // System modules.
@@ -35,7 +36,10 @@ let package = Package(
         // Service-account bindings: mint, exchange, verify, publish, renew.
         .target(name: "TokenBroker", dependencies: ["Kube", "ControllerRuntime", "TokenExchange"]),
 
-        .executableTarget(name: "gitops-identity", dependencies: []),
+        .executableTarget(name: "gitops-identity", dependencies: [
+            "TokenExchange", "DexConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube"]),
