@@ -31,6 +31,13 @@ let package = Package(
         ]),
         .target(name: "ArgoRBAC"),
 
+        // Loopback doubles of Dex and Argo CD (issue 4): shares only JOSE/JSON with the client side,
+        // uses HTTP as its outbound client (upstream discovery/JWKS) and Kube to watch argocd-cm.
+        .target(
+            name: "LocalControlPlane",
+            dependencies: ["JOSE", "JSON", "HTTP", "Kube", "COpenSSL", .product(name: "Yams", package: "Yams")]
+        ),
+
         .executableTarget(name: "gitops-identity", dependencies: []),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
@@ -44,6 +51,8 @@ let package = Package(
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),
         ]),
+
+        .testTarget(name: "LocalControlPlaneTests", dependencies: ["LocalControlPlane", "JOSE", "JSON", "HTTP", "Kube"]),
     ],
     swiftLanguageModes: [.v6]
 )
