@@ -47,6 +47,11 @@ public actor SSOTokenVerifier {
         return claims
     }
 
+    /// argocd-server restarts its internal servers (and so its OIDC provider and key cache) when
+    /// the generated Dex config or the url change; without that, go-oidc's cache would keep
+    /// accepting tokens signed by a Dex that no longer exists.
+    public func forgetKeys() { cachedKeys = nil }
+
     /// "we do not back dex with persistent storage so keys might be regenerated": on a failed
     /// signature check Argo CD discovers the keys again once and retries.
     private func verifySignature(_ token: String) async throws(TokenRejection) -> [String: JSONValue] {
