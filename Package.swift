@@ -36,6 +36,13 @@ let package = Package(
         // Service-account bindings: mint, exchange, verify, publish, renew.
         .target(name: "TokenBroker", dependencies: ["Kube", "ControllerRuntime", "TokenExchange"]),
 
+        // Loopback doubles of Dex and Argo CD (issue 4): shares only JOSE/JSON with the client side,
+        // uses HTTP as its outbound client (upstream discovery/JWKS) and Kube to watch argocd-cm.
+        .target(
+            name: "LocalControlPlane",
+            dependencies: ["JOSE", "JSON", "HTTP", "Kube", "COpenSSL", .product(name: "Yams", package: "Yams")]
+        ),
+
         .executableTarget(name: "gitops-identity", dependencies: [
             "TokenExchange", "DexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +61,8 @@ let package = Package(
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),
         ]),
+
+        .testTarget(name: "LocalControlPlaneTests", dependencies: ["LocalControlPlane", "JOSE", "JSON", "HTTP", "Kube"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,86 @@
+import Foundation
+import HTTP
+import JOSE
+import JSON
+
+/// One opened oidc connector: its discovery document and a cached remote key set, fetched over
+/// HTTPS with the connector's `rootCAs` and no credentials (Dex's connector HTTP client).
+actor UpstreamProvider {
+    let settings: OIDCConnectorSettings
+    private let client: HTTPClient
+    private let jwksURL: URL
+    private let algorithms: [String]
+    private var cachedKeys: JWKSet?
+
+    private init(settings: OIDCConnectorSettings, client: HTTPClient, jwksURL: URL, algorithms: [String]) {
+        self.settings = settings
+        self.client = client
+        self.jwksURL = jwksURL
+        self.algorithms = algorithms
+    }
+
+    /// `Config.Open`: fetch discovery and insist its issuer is exactly the configured one
+    /// (unless issuerAlias is set, which skips that comparison).
+    static func open(_ settings: OIDCConnectorSettings) async throws(SubjectTokenRejection) -> UpstreamProvider {
+        let tls: TLSConfiguration
+        do {
+            let bundle = try settings.rootCABundle()
+            tls = TLSConfiguration(certificateAuthority: bundle.map(PEMSource.memory),
+                                   insecureSkipVerify: settings.insecureSkipVerify)
+        } catch {
+            throw SubjectTokenRejection("connector rootCAs unusable")
+        }
+        let client = HTTPClient(options: .init(tls: tls, requestTimeout: .seconds(10)))
+        let base = settings.issuer.hasSuffix("/") ? String(settings.issuer.dropLast()) : settings.issuer
+        guard let discoveryURL = URL(string: base + "/.well-known/openid-configuration") else {
+            throw SubjectTokenRejection("connector issuer is not a URL")
+        }
+        let document = try await fetchJSON(client, discoveryURL, what: "discovery")
+        if settings.issuerAlias == nil {
+            guard document["issuer"]?.stringValue == settings.issuer else {
+                throw SubjectTokenRejection("oidc: issuer did not match the issuer returned by provider")
+            }
+        }
+        let jwks = settings.jwksURLOverride ?? document["jwks_uri"]?.stringValue ?? ""
+        guard let jwksURL = URL(string: jwks), !jwks.isEmpty else {
+            throw SubjectTokenRejection("discovery has no jwks_uri")
+        }
+        let algorithms = document["id_token_signing_alg_values_supported"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return UpstreamProvider(settings: settings, client: client, jwksURL: jwksURL, algorithms: algorithms)
+    }
+
+    /// Verifies an upstream ID token and returns its claims. Keys are refetched once when the
+    /// cached set does not verify the token (go-oidc's remote key set does the same).
+    func verify(_ token: String, now: Date = Date()) async throws(SubjectTokenRejection) -> [String: JSONValue] {
+        let checks = UpstreamTokenChecks(expectedIssuer: settings.expectedTokenIssuer, allowedAlgorithms: algorithms)
+        _ = try checks.checkClaims(token, now: now)
+        if let cachedKeys, let claims = try? UpstreamTokenChecks.verifySignature(token, keys: cachedKeys) {
+            return claims
+        }
+        let fresh = try await fetchKeys()
+        cachedKeys = fresh
+        return try UpstreamTokenChecks.verifySignature(token, keys: fresh)
+    }
+
+    private func fetchKeys() async throws(SubjectTokenRejection) -> JWKSet {
+        let document = try await Self.fetchJSON(client, jwksURL, what: "jwks")
+        do {
+            return try JWKSet(json: document.encoded())
+        } catch {
+            throw SubjectTokenRejection("jwks is malformed")
+        }
+    }
+
+    private static func fetchJSON(_ client: HTTPClient, _ url: URL, what: String) async throws(SubjectTokenRejection) -> JSONValue {
+        let response: HTTPResponse
+        do {
+            response = try await client.send(HTTPRequest(url: url))
+        } catch {
+            throw SubjectTokenRejection("\(what) fetch failed: \(error)")
+        }
+        guard response.status == 200, let json = try? JSONValue.decode(response.body) else {
+            throw SubjectTokenRejection("\(what) fetch returned status \(response.status)")
+        }
+        return json
+    }
+}
