@@ -11,6 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // The local control plane's loopback HTTPS server: a well-kept server library instead of
+        // hand-rolled sockets. Only the test doubles (and the playground) link it.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System modules.
@@ -38,9 +42,19 @@ let package = Package(
 
         // Loopback doubles of Dex and Argo CD (issue 4): shares only JOSE/JSON with the client side,
         // uses HTTP as its outbound client (upstream discovery/JWKS) and Kube to watch argocd-cm.
+        // Test PKI: keys and X.509 certificates made with the system OpenSSL.
+        .target(name: "PKI", dependencies: ["COpenSSL"]),
         .target(
             name: "LocalControlPlane",
-            dependencies: ["JOSE", "JSON", "HTTP", "Kube", "COpenSSL", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "PKI", "JOSE", "JSON", "HTTP", "Kube", "COpenSSL",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
 
         .executableTarget(name: "gitops-identity", dependencies: [
@@ -49,6 +63,8 @@ let package = Package(
         ]),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube"]),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime"]),
         .testTarget(name: "DexConfigTests", dependencies: [

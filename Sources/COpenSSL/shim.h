@@ -31,4 +31,11 @@ static const char *const COSSL_JOSE_KEYTYPE_RSA = "RSA";
 static const char *const COSSL_JOSE_INPUT_PEM = "PEM";
 // ---- end JOSE ------------------------------------------------------------------------------
 
+// ---- X509 (test PKI: Sources/PKI) ----------------------------------------------------------
+// MBSTRING_UTF8 is a composite macro (MBSTRING_FLAG|1), which Swift does not import.
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
+static const int COSSL_MBSTRING_UTF8 = MBSTRING_UTF8;
+// ---- end X509 ------------------------------------------------------------------------------
+
 #endif

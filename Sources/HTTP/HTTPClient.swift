@@ -69,7 +69,8 @@ public final class HTTPClient: Sendable {
     /// is cut, and stops the transfer when the consumer stops iterating or is cancelled.
     public func lines(_ request: HTTPRequest) async throws(HTTPError) -> HTTPLineStream {
         try validate(request)
-        let sink = StreamSink()
+        let (stream, continuation) = AsyncThrowingStream<String, Error>.makeStream()
+        let sink = StreamSink(continuation: continuation)
         let context = TransferContext(mode: .lines(maxLine: options.maxResponseBytes, sink: sink))
         sink.onTermination = { context.cancel() }
         let options = self.options
@@ -92,7 +93,7 @@ public final class HTTPClient: Sendable {
         } onCancel: {
             context.cancel()
         }
-        return HTTPLineStream(head: try head.get(), lines: sink.stream, cancel: { context.cancel() })
+        return HTTPLineStream(head: try head.get(), lines: stream, cancel: { context.cancel() })
     }
 
     private func validate(_ request: HTTPRequest) throws(HTTPError) {

@@ -1,31 +1,48 @@
 import Foundation
 import Synchronization
 
-/// The lines of a streamed response body, in order, without their line ends.
+/// The lines of a streamed response body, in order, without their line ends. The transfer
+/// stops when the stream and every iterator of it are gone (a consumer that `break`s out of its
+/// loop), when the consuming task is cancelled, or on `cancel()`.
 public struct HTTPLineStream: AsyncSequence, Sendable {
     public typealias Element = String
     public let head: HTTPResponseHead
-    let lines: AsyncThrowingStream<String, Error>
-    private let cancelTransfer: @Sendable () -> Void
+    private let lines: AsyncThrowingStream<String, Error>
+    private let handle: TransferHandle
 
     init(head: HTTPResponseHead, lines: AsyncThrowingStream<String, Error>, cancel: @escaping @Sendable () -> Void) {
         self.head = head
         self.lines = lines
-        self.cancelTransfer = cancel
+        handle = TransferHandle(cancel: cancel)
     }
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<String, Error>.Iterator {
-        lines.makeAsyncIterator()
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: lines.makeAsyncIterator(), handle: handle)
     }
 
     /// Stops the transfer; the sequence then ends with `HTTPError.cancelled`.
-    public func cancel() { cancelTransfer() }
+    public func cancel() { handle.cancel() }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<String, Error>.Iterator
+        let handle: TransferHandle
+
+        public mutating func next() async throws -> String? {
+            try await base.next()
+        }
+    }
+}
+
+/// Cancels its transfer when the last reference to it goes away.
+final class TransferHandle: Sendable {
+    let cancel: @Sendable () -> Void
+    init(cancel: @escaping @Sendable () -> Void) { self.cancel = cancel }
+    deinit { cancel() }
 }
 
 /// Connects a line-mode transfer to its async consumers: the response head is handed to the
 /// waiting `lines(_:)` call once, the lines go into an `AsyncThrowingStream`.
 final class StreamSink: LineSink, @unchecked Sendable {
-    let stream: AsyncThrowingStream<String, Error>
     private let continuation: AsyncThrowingStream<String, Error>.Continuation
     private let state = Mutex<State>(State())
     var onTermination: (@Sendable () -> Void)? {
@@ -40,8 +57,10 @@ final class StreamSink: LineSink, @unchecked Sendable {
         var headDelivered = false
     }
 
-    init() {
-        (stream, continuation) = AsyncThrowingStream<String, Error>.makeStream()
+    /// The sink keeps only the continuation: holding the stream too would keep it alive for as
+    /// long as the transfer runs, so dropping it could never stop the transfer.
+    init(continuation: AsyncThrowingStream<String, Error>.Continuation) {
+        self.continuation = continuation
     }
 
     var headWaiter: CheckedContinuation<Result<HTTPResponseHead, HTTPError>, Never>? {
@@ -70,10 +89,7 @@ final class StreamSink: LineSink, @unchecked Sendable {
         case .failure(let failure):
             error = failure
         }
-        if resumeHead(.failure(error ?? .connectionLost(host: "", detail: "no response"))) {
-            continuation.finish(throwing: error)
-            return
-        }
+        resumeHead(.failure(error ?? .connectionLost(host: "", detail: "no response")))
         continuation.finish(throwing: error)
     }
 

@@ -12,7 +12,7 @@ public struct WatchStream<T: KubeObjectProtocol>: AsyncSequence, Sendable {
     public func cancel() { lines.cancel() }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var lines: AsyncThrowingStream<String, Error>.Iterator
+        var lines: HTTPLineStream.Iterator
 
         public mutating func next() async throws -> WatchEvent<T>? {
             let line: String?
