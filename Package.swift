@@ -31,6 +31,9 @@ let package = Package(
         ]),
         .target(name: "ArgoRBAC"),
 
+        // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
+        .target(name: "Identity", dependencies: ["Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
+
         .executableTarget(name: "gitops-identity", dependencies: []),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
@@ -40,6 +43,7 @@ let package = Package(
             "DexConfig",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),
