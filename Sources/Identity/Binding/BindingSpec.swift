@@ -19,12 +19,15 @@ public struct BindingSpec: Sendable, Hashable {
     public var policies: [RawPolicyGrant]
     /// Service-account bindings only; `nil` means the default `<metadata.name>-argocd-token`.
     public var secretName: String?
+    /// Service-account bindings only: renew once this fraction of the token's lifetime passed.
+    public var renewAtFraction: Double?
 
     public init(identity: BindingIdentitySpec, subjectMode: SubjectMode = .group,
-                policies: [RawPolicyGrant], secretName: String? = nil) {
+                policies: [RawPolicyGrant], secretName: String? = nil, renewAtFraction: Double? = nil) {
         self.identity = identity
         self.subjectMode = subjectMode
         self.policies = policies
         self.secretName = secretName
+        self.renewAtFraction = renewAtFraction
     }
 }

@@ -24,7 +24,15 @@ public enum BindingSpecParser {
         if secretName != nil, !identity.isServiceAccount {
             throw BindingParseError(field: "spec.secretName", reason: "applies only to serviceAccount bindings; remove it")
         }
-        return BindingSpec(identity: identity, subjectMode: subjectMode, policies: policies, secretName: secretName)
+        var renewAtFraction: Double?
+        if let value = present(spec["renewAtFraction"]) {
+            guard let fraction = value.doubleValue, fraction >= 0.1, fraction <= 0.95 else {
+                throw BindingParseError(field: "spec.renewAtFraction", reason: "must be a number from 0.1 to 0.95")
+            }
+            renewAtFraction = fraction
+        }
+        return BindingSpec(identity: identity, subjectMode: subjectMode, policies: policies, secretName: secretName,
+                           renewAtFraction: renewAtFraction)
     }
 
     private static func parseIdentity(_ spec: JSONValue) throws(BindingParseError) -> BindingIdentitySpec {

@@ -14,13 +14,13 @@ public struct BindingControllerOptions: Sendable {
     public var clock: any ControllerClock
     public var eventComponent: String
     public var eventInstance: String
-    public var tokenBroker: (any TokenBroker)?
+    public var tokenDelivery: (any TokenDelivery)?
 
     public init(settings: IdentitySettings, connectorDebounce: Duration = .milliseconds(300), workers: Int = 4,
                 maxConflictRetries: Int = 5, detectArgoCDResource: Bool = true,
                 deletionRecheck: Duration = .seconds(2), clock: any ControllerClock = SystemClock(),
                 eventComponent: String = "gitops-identity", eventInstance: String = "gitops-identity",
-                tokenBroker: (any TokenBroker)? = nil) {
+                tokenDelivery: (any TokenDelivery)? = nil) {
         self.settings = settings
         self.connectorDebounce = connectorDebounce
         self.workers = max(1, workers)
@@ -30,6 +30,6 @@ public struct BindingControllerOptions: Sendable {
         self.clock = clock
         self.eventComponent = eventComponent
         self.eventInstance = eventInstance
-        self.tokenBroker = tokenBroker
+        self.tokenDelivery = tokenDelivery
     }
 }

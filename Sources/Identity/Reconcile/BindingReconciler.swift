@@ -14,7 +14,7 @@ struct BindingReconciler: Sendable {
 
     func reconcile(_ key: ObjectKey) async throws(KubeError) -> ReconcileOutcome {
         guard let binding = await view.binding(key) else {
-            await options.tokenBroker?.forget(key)
+            await options.tokenDelivery?.forget(key)
             return .done
         }
         let state = await view.observedState()
@@ -54,7 +54,7 @@ struct BindingReconciler: Sendable {
 
     private func tokenReport(_ binding: CiIdentityBinding, decision: BindingDecision,
                              connector: ConnectorState) async -> TokenReport? {
-        guard let broker = options.tokenBroker else { return nil }
+        guard let broker = options.tokenDelivery else { return nil }
         guard let grant = decision.grant, case let .success(spec) = binding.spec,
               case let .serviceAccount(account) = spec.identity else {
             await broker.forget(binding.key)
@@ -62,7 +62,11 @@ struct BindingReconciler: Sendable {
         }
         return await broker.ensureToken(for: ServiceAccountGrant(
             binding: binding.key, serviceAccount: account, secretName: spec.secretName ?? "\(binding.name)-argocd-token",
-            connectorID: grant.connectorID, subject: grant.subject.value), connectorLoaded: connector == .loaded)
+            connectorID: grant.connectorID, subject: grant.subject.value,
+            owner: OwnerReference(apiVersion: IdentityResources.ciIdentityBindings.apiVersion,
+                                  kind: IdentityResources.ciIdentityBindings.kind, name: binding.name,
+                                  uid: binding.uid ?? "", controller: true, blockOwnerDeletion: true),
+            renewAtFraction: spec.renewAtFraction), connectorLoaded: connector == .loaded)
     }
 
     /// Removes the grant, waits for the connector to go when no other binding needs it, then
@@ -91,7 +95,7 @@ struct BindingReconciler: Sendable {
                 break
             }
         }
-        await options.tokenBroker?.forget(binding.key)
+        await options.tokenDelivery?.forget(binding.key)
         do {
             try await writes.setFinalizers(binding.finalizers.filter { $0 != IdentityResources.finalizer }, on: binding)
         } catch where error.isNotFound {
