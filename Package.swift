@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // System modules.
@@ -30,11 +31,18 @@ let package = Package(
             "COpenSSL", // SHA-256 for the connector id only
         ]),
         .target(name: "ArgoRBAC"),
+        // RFC 8693 at Dex, shared by the controller and `gitops-identity exchange`.
+        .target(name: "TokenExchange", dependencies: ["HTTP", "JOSE"]),
+        // Service-account bindings: mint, exchange, verify, publish, renew.
+        .target(name: "TokenBroker", dependencies: ["Kube", "ControllerRuntime", "TokenExchange"]),
 
         // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
         .target(name: "Identity", dependencies: ["Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
 
-        .executableTarget(name: "gitops-identity", dependencies: []),
+        .executableTarget(name: "gitops-identity", dependencies: [
+            "TokenExchange", "DexConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube"]),
@@ -44,6 +52,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
+        .testTarget(name: "TokenExchangeTests", dependencies: ["TokenExchange"]),
+        .testTarget(name: "TokenBrokerTests", dependencies: ["TokenBroker"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),

@@ -43,16 +43,18 @@ public struct DeadlineHeap<Key: Hashable & Sendable>: Sendable {
         return entries.first?.deadline
     }
 
-    /// Removes and returns every key whose deadline is at or before `now`, earliest first.
-    public mutating func popDue(now: Date) -> [Key] {
+    /// Removes and returns the keys whose deadline is at or before `now`, earliest first, at
+    /// most `limit` of them.
+    public mutating func popDue(now: Date, limit: Int = .max) -> [Key] {
         var due: [Key] = []
-        while true {
+        while due.count < limit {
             dropStale()
             guard let first = entries.first, first.deadline <= now else { return due }
             popFirst()
             live[first.key] = nil
             due.append(first.key)
         }
+        return due
     }
 
     private mutating func dropStale() {

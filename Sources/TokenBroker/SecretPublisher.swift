@@ -1,0 +1,74 @@
+import Foundation
+import Kube
+
+/// Writes the token Secret of a binding (DESIGN §2): keys `token`, `expiresAt`,
+/// `ARGOCD_AUTH_TOKEN` and `ARGOCD_SERVER`, the managed-by label and an ownerReference to the
+/// binding. A Secret that exists but is not ours is never touched.
+public struct SecretPublisher: Sendable {
+    public static let managedByLabel = "app.kubernetes.io/managed-by"
+    public static let managedByValue = "gitops-identity"
+
+    public enum PublishError: Error, Sendable, Equatable {
+        /// A Secret of that name exists and does not belong to this binding.
+        case foreignSecret(String)
+        case api(KubeError)
+    }
+
+    let client: KubeClient
+    let argoCDServer: String?
+
+    public init(client: KubeClient, argoCDServer: String?) {
+        self.client = client
+        self.argoCDServer = argoCDServer
+    }
+
+    /// The Secret's data for a token; public so tests can assert the exact keys.
+    public static func data(token: String, expiresAt: Date, argoCDServer: String?) -> [String: Data] {
+        var data: [String: Data] = [
+            "token": Data(token.utf8),
+            "ARGOCD_AUTH_TOKEN": Data(token.utf8),
+            "expiresAt": Data(rfc3339(expiresAt).utf8),
+        ]
+        if let argoCDServer { data["ARGOCD_SERVER"] = Data(argoCDServer.utf8) }
+        return data
+    }
+
+    public func publish(token: String, expiresAt: Date, target: TokenTarget) async throws(PublishError) {
+        let data = Self.data(token: token, expiresAt: expiresAt, argoCDServer: argoCDServer)
+        do {
+            let existing = try await client.get(Secret.self, namespace: target.namespace, name: target.secretName)
+            guard Self.isOwned(existing, by: target) else {
+                throw PublishError.foreignSecret("Secret \(target.namespace)/\(target.secretName) exists and is not managed by this binding; delete it or choose another spec.secretName")
+            }
+            var updated = existing
+            updated.data = data
+            updated.metadata.labels = (existing.metadata.labels ?? [:]).merging([Self.managedByLabel: Self.managedByValue]) { _, new in new }
+            _ = try await client.update(updated)
+        } catch let error as PublishError {
+            throw error
+        } catch let error as KubeError where error.isNotFound {
+            var meta = ObjectMeta(name: target.secretName, namespace: target.namespace, labels: [Self.managedByLabel: Self.managedByValue])
+            meta.ownerReferences = [target.owner]
+            do {
+                _ = try await client.create(Secret(metadata: meta, type: "Opaque", data: data))
+            } catch {
+                throw .api(error)
+            }
+        } catch let error as KubeError {
+            throw .api(error)
+        } catch {
+            throw .api(.configuration("unexpected error"))
+        }
+    }
+
+    static func isOwned(_ secret: Secret, by target: TokenTarget) -> Bool {
+        secret.metadata.labels?[managedByLabel] == managedByValue
+            && (secret.metadata.ownerReferences ?? []).contains { $0.uid == target.owner.uid }
+    }
+
+    static func rfc3339(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import TokenBroker
+
+@Suite("renewal schedule")
+struct RenewalScheduleTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func renewsAtTwoThirdsWithoutJitter() {
+        let at = RenewalSchedule.renewAt(issuedAt: t0, expiresAt: t0.addingTimeInterval(86_400), fraction: 2.0 / 3.0, jitter: 0)
+        #expect(at == t0.addingTimeInterval(57_600))
+    }
+
+    @Test func jitterOnlyMovesRenewalEarlier() {
+        let latest = RenewalSchedule.renewAt(issuedAt: t0, expiresAt: t0.addingTimeInterval(3_600), fraction: 0.5, random: 0)
+        let earliest = RenewalSchedule.renewAt(issuedAt: t0, expiresAt: t0.addingTimeInterval(3_600), fraction: 0.5, random: 1)
+        #expect(latest == t0.addingTimeInterval(1_800))
+        #expect(earliest == t0.addingTimeInterval(1_800 - 180))
+    }
+
+    @Test func shortLifetimesStillRenewBeforeExpiry() {
+        // 60 s lifetime, fraction 0.95: capped at 30 s before expiry.
+        let at = RenewalSchedule.renewAt(issuedAt: t0, expiresAt: t0.addingTimeInterval(60), fraction: 0.95, jitter: 0)
+        #expect(at == t0.addingTimeInterval(30))
+        // An absurd fraction is clamped to 10 % .. 95 %.
+        let early = RenewalSchedule.renewAt(issuedAt: t0, expiresAt: t0.addingTimeInterval(1_000), fraction: 0, jitter: 0)
+        #expect(early == t0.addingTimeInterval(100))
+    }
+
+    @Test func retriesBackOffExponentiallyToFiveMinutes() {
+        let delays = (1...12).map { RenewalSchedule.retryAt(now: t0, failures: $0, currentExpiry: nil).timeIntervalSince(t0) }
+        #expect(delays == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300])
+    }
+
+    @Test func aRetryNeverWaitsPastTheCurrentTokensExpiry() {
+        let expiry = t0.addingTimeInterval(60)
+        let at = RenewalSchedule.retryAt(now: t0, failures: 10, currentExpiry: expiry)
+        #expect(at == expiry.addingTimeInterval(-5))
+    }
+}
