@@ -11,7 +11,6 @@ public actor BindingController {
     private let events: EventRecorder
     private let bindings: Informer<KubeObject>
     private let configMaps: Informer<ConfigMap>
-    private let appProjects: Informer<KubeObject>
     private var connectorSync: ConnectorSync?
     private var synced = false
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
@@ -25,8 +24,6 @@ public actor BindingController {
                                clock: options.clock)
         bindings = Informer(client: client, resource: IdentityResources.ciIdentityBindings, clock: options.clock)
         configMaps = Informer(client: client, resource: .configMaps, namespace: namespace, clock: options.clock)
-        appProjects = Informer(client: client, resource: IdentityResources.appProjects, namespace: namespace,
-                               clock: options.clock)
     }
 
     /// Asks for a reconcile of one binding (the token broker calls this when its view changes).
@@ -44,9 +41,13 @@ public actor BindingController {
         await withCheckedContinuation { syncWaiters.append($0) }
     }
 
-    /// Runs until the calling task is cancelled; then the queue drains and the workers stop.
+    /// Runs until the calling task is cancelled; then the queue shuts down and the workers stop.
+    /// (A cancel before the caches have synced is not yet handled: the informers return but
+    /// `waitForSync` does not, so cancel only after `waitUntilSynced()`.)
     public func run() async {
-        let argoCDs = await argoCDInformerIfServed()
+        // Optional kinds: an informer on a kind that is not served would never sync.
+        let argoCDs = options.detectArgoCDResource ? await informerIfServed(IdentityResources.argoCDs) : nil
+        let appProjects = await informerIfServed(IdentityResources.appProjects)
         let view = ClusterView(bindings: bindings, configMaps: configMaps, appProjects: appProjects,
                                argoCDs: argoCDs, settings: options.settings)
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
@@ -63,13 +64,16 @@ public actor BindingController {
             .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs)
 
         await withTaskGroup(of: Void.self) { group in
-            let informers: [@Sendable () async -> Void] = [
-                { await self.bindings.run() }, { await self.configMaps.run() }, { await self.appProjects.run() },
-            ] + (argoCDs.map { informer in [{ await informer.run() }] } ?? [])
-            for run in informers { group.addTask(operation: run) }
+            let bindings = self.bindings
+            let configMaps = self.configMaps
+            group.addTask { await bindings.run() }
+            group.addTask { await configMaps.run() }
+            for informer in [appProjects, argoCDs].compactMap({ $0 }) {
+                group.addTask { await informer.run() }
+            }
             await bindings.waitForSync()
             await configMaps.waitForSync()
-            await appProjects.waitForSync()
+            await appProjects?.waitForSync()
             await argoCDs?.waitForSync()
             let worker = Worker(queue: queue, reconciler: reconciler, connectorSync: sync, bindings: bindings)
             for _ in 0..<options.workers {
@@ -89,17 +93,19 @@ public actor BindingController {
         syncWaiters = []
     }
 
-    /// An informer for `ArgoCD` resources when the kind is served; a 404 means no operator.
-    private func argoCDInformerIfServed() async -> Informer<KubeObject>? {
-        guard options.detectArgoCDResource else { return nil }
+    /// An informer in the Argo CD namespace when the kind is served (a 404 on the list means it
+    /// is not: no operator, or no Argo CD CRDs yet; a restart picks them up).
+    private func informerIfServed(_ resource: ResourceType) async -> Informer<KubeObject>? {
         do {
-            _ = try await client.list(KubeObject.self, IdentityResources.argoCDs, namespace: options.settings.argoCDNamespace,
+            _ = try await client.list(KubeObject.self, resource, namespace: options.settings.argoCDNamespace,
                                       options: ListOptions(limit: 1))
-        } catch {
+        } catch where error.isNotFound {
             return nil
+        } catch {
+            // Any other failure is transient; the informer retries with backoff.
         }
-        return Informer(client: client, resource: IdentityResources.argoCDs,
-                        namespace: options.settings.argoCDNamespace, clock: options.clock)
+        return Informer(client: client, resource: resource, namespace: options.settings.argoCDNamespace,
+                        clock: options.clock)
     }
 }
 

@@ -5,7 +5,8 @@ import Kube
 struct ClusterView: Sendable {
     let bindings: Informer<KubeObject>
     let configMaps: Informer<ConfigMap>
-    let appProjects: Informer<KubeObject>
+    /// `nil` when the AppProject kind is not served: then no project admits anything.
+    let appProjects: Informer<KubeObject>?
     /// `nil` when the ArgoCD kind is not served (upstream installs) or detection is off.
     let argoCDs: Informer<KubeObject>?
     let settings: IdentitySettings
@@ -21,7 +22,7 @@ struct ClusterView: Sendable {
 
     func observedState(dexTarget override: ObservedDexTarget? = nil) async -> ObservedState {
         let bindingObjects = await bindings.list()
-        let projects = await appProjects.list().compactMap(ObservedObjects.appProject)
+        let projects = await (appProjects?.list() ?? []).compactMap(ObservedObjects.appProject)
         let rbac = ObservedRBACConfig(data: await configMapData(IdentityResources.argoCDRBACConfigMap))
         let dexTarget: ObservedDexTarget
         if let override {

@@ -10,7 +10,7 @@ struct InformerWiring: Sendable {
     let argoCDNamespace: String
 
     func connect(bindings: Informer<KubeObject>, configMaps: Informer<ConfigMap>,
-                 appProjects: Informer<KubeObject>, argoCDs: Informer<KubeObject>?) async {
+                 appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?) async {
         let queue = self.queue
         let debounce = connectorDebounce
         let enqueue: @Sendable ([WorkKey], Bool) -> Void = { keys, sync in
@@ -38,7 +38,7 @@ struct InformerWiring: Sendable {
             onAdd: { _ in sharedChanged() },
             onUpdate: { old, new in if old.json != new.json { sharedChanged() } },
             onDelete: { _ in sharedChanged() })
-        await appProjects.addHandlers(anyChange)
+        await appProjects?.addHandlers(anyChange)
         await argoCDs?.addHandlers(anyChange)
     }
 
