@@ -40,6 +40,9 @@ let package = Package(
         // Service-account bindings: mint, exchange, verify, publish, renew.
         .target(name: "TokenBroker", dependencies: ["Kube", "ControllerRuntime", "TokenExchange"]),
 
+        // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
+        .target(name: "Identity", dependencies: ["Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
+
         // Loopback doubles of Dex and Argo CD (issue 4): shares only JOSE/JSON with the client side,
         // uses HTTP as its outbound client (upstream discovery/JWKS) and Kube to watch argocd-cm.
         // Test PKI: keys and X.509 certificates made with the system OpenSSL.
@@ -71,6 +74,7 @@ let package = Package(
             "DexConfig",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
         .testTarget(name: "TokenExchangeTests", dependencies: ["TokenExchange"]),
         .testTarget(name: "TokenBrokerTests", dependencies: ["TokenBroker"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [

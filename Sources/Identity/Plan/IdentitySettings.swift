@@ -1,0 +1,26 @@
+/// The controller's own configuration that planning depends on (DESIGN §4, §6).
+public struct IdentitySettings: Sendable, Hashable {
+    /// The cluster's service-account token issuer; `nil` when unknown, which refuses every
+    /// serviceAccount binding with a message saying so.
+    public struct ClusterIssuer: Sendable, Hashable {
+        public var url: String
+        /// PEM certificates Dex needs to fetch the issuer's discovery document and keys.
+        public var rootCAs: [String]
+
+        public init(url: String, rootCAs: [String] = []) {
+            self.url = url
+            self.rootCAs = rootCAs
+        }
+    }
+
+    public var argoCDNamespace: String
+    /// `--allowed-issuer` values, compared byte for byte as Dex compares issuers.
+    public var allowedIssuers: [String]
+    public var clusterIssuer: ClusterIssuer?
+
+    public init(argoCDNamespace: String = "argocd", allowedIssuers: [String] = [], clusterIssuer: ClusterIssuer? = nil) {
+        self.argoCDNamespace = argoCDNamespace
+        self.allowedIssuers = allowedIssuers
+        self.clusterIssuer = clusterIssuer
+    }
+}

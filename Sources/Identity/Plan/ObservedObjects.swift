@@ -1,0 +1,37 @@
+import ArgoRBAC
+import DexConfig
+import JSON
+import Kube
+
+/// Reads the parts of Argo CD's objects that planning needs. Pure mappings from API objects to
+/// plain values, tolerant of absent fields.
+public enum ObservedObjects {
+    public static func appProject(_ object: KubeObject) -> AppProjectAdmission? {
+        guard let name = object.metadata.name else { return nil }
+        return AppProjectAdmission(name: name,
+                                   allowedNamespacesAnnotation: object.metadata.annotations?[AppProjectAdmission.annotation])
+    }
+
+    /// `spec.sso` and `spec.extraConfig` of an argoproj.io/v1beta1 `ArgoCD`.
+    public static func argoCDDexSettings(_ object: KubeObject) -> ArgoCDDexSettings {
+        let spec = object.spec
+        return ArgoCDDexSettings(
+            provider: spec?.value(at: ["sso", "provider"])?.stringValue,
+            dexConfig: spec?.value(at: ["sso", "dex", "config"])?.stringValue,
+            extraConfigDexConfig: spec?.value(at: ["extraConfig", IdentityResources.dexConfigKey])?.stringValue,
+            openShiftOAuth: spec?.value(at: ["sso", "dex", "openShiftOAuth"])?.boolValue ?? false)
+    }
+
+    /// The target the connectors go to: the first `ArgoCD` resource by name when one exists
+    /// (the operator owns argocd-cm then), otherwise argocd-cm.
+    public static func dexTarget(argoCDs: [KubeObject], argoCDConfigMapData: [String: String]?) -> ObservedDexTarget {
+        if let instance = firstByName(argoCDs) {
+            return .argoCD(argoCDDexSettings(instance))
+        }
+        return .configMap(dexConfig: argoCDConfigMapData?[IdentityResources.dexConfigKey])
+    }
+
+    public static func firstByName(_ objects: [KubeObject]) -> KubeObject? {
+        objects.min { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
+    }
+}

@@ -1,0 +1,74 @@
+import ArgoRBAC
+import DexConfig
+
+/// The settings of argocd-rbac-cm that planning reads, and the keys the controller owns there.
+public struct ObservedRBACConfig: Sendable, Hashable {
+    public var policyDefault: String?
+    public var scopes: String?
+    public var matchMode: String?
+    /// Every `policy.gitops-identity.*.csv` key and its current text.
+    public var managedKeys: [String: String]
+
+    public init(policyDefault: String? = nil, scopes: String? = nil, matchMode: String? = nil,
+                managedKeys: [String: String] = [:]) {
+        self.policyDefault = policyDefault
+        self.scopes = scopes
+        self.matchMode = matchMode
+        self.managedKeys = managedKeys
+    }
+
+    /// From the ConfigMap's `data`; an absent ConfigMap reads as Argo CD's defaults.
+    public init(data: [String: String]?) {
+        let data = data ?? [:]
+        self.init(policyDefault: data["policy.default"], scopes: data["scopes"], matchMode: data["policy.matchMode"],
+                  managedKeys: data.filter { PolicyKey.isManaged($0.key) })
+    }
+}
+
+/// Where the connectors live: argocd-cm (upstream installs) or an `ArgoCD` resource (argocd-operator).
+public enum ObservedDexTarget: Sendable, Equatable {
+    /// argocd-cm's `dex.config`; `nil` when the key (or the ConfigMap) is absent.
+    case configMap(dexConfig: String?)
+    /// The Dex settings of the `ArgoCD` resource in the Argo CD namespace.
+    case argoCD(ArgoCDDexSettings)
+
+    /// The config text Argo CD's Dex actually runs with, as far as the controller's connectors go.
+    public var effectiveDexConfig: String? {
+        switch self {
+        case let .configMap(text):
+            return text
+        case let .argoCD(settings):
+            if let extra = settings.extraConfigDexConfig, !extra.isEmpty { return extra }
+            return settings.dexConfig
+        }
+    }
+
+    /// The merge plan for this target, with the operator's rules where they apply.
+    public func plan(desired: ManagedConnectorSet) -> DexConfigPlan {
+        switch self {
+        case let .configMap(text):
+            return DexConfigMerge.plan(current: text, desired: desired)
+        case let .argoCD(settings):
+            return ArgoCDResourceDexMerge.plan(current: settings, desired: desired).plan
+        }
+    }
+}
+
+/// Everything planning reads, as plain values: the reconcilers build it from informer caches
+/// (or fresh reads) and hand it to pure functions.
+public struct ObservedState: Sendable {
+    public var bindings: [CiIdentityBinding]
+    public var dexTarget: ObservedDexTarget
+    public var rbac: ObservedRBACConfig
+    public var appProjects: [AppProjectAdmission]
+    public var settings: IdentitySettings
+
+    public init(bindings: [CiIdentityBinding], dexTarget: ObservedDexTarget, rbac: ObservedRBACConfig,
+                appProjects: [AppProjectAdmission], settings: IdentitySettings) {
+        self.bindings = bindings
+        self.dexTarget = dexTarget
+        self.rbac = rbac
+        self.appProjects = appProjects
+        self.settings = settings
+    }
+}

@@ -1,0 +1,118 @@
+import ControllerRuntime
+import Kube
+
+/// Wires informers, one work queue and its workers around the binding reconciler and the
+/// connector sync. Start it in-process with `run()` (until the task is cancelled); tests and the
+/// executable wait on `waitUntilSynced()` before they act.
+public actor BindingController {
+    public let options: BindingControllerOptions
+    private let client: KubeClient
+    private let queue: WorkQueue<WorkKey>
+    private let events: EventRecorder
+    private let bindings: Informer<KubeObject>
+    private let configMaps: Informer<ConfigMap>
+    private var connectorSync: ConnectorSync?
+    private var synced = false
+    private var syncWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(client: KubeClient, options: BindingControllerOptions) {
+        self.client = client
+        self.options = options
+        let namespace = options.settings.argoCDNamespace
+        queue = WorkQueue(clock: options.clock)
+        events = EventRecorder(client: client, component: options.eventComponent, instance: options.eventInstance,
+                               clock: options.clock)
+        bindings = Informer(client: client, resource: IdentityResources.ciIdentityBindings, clock: options.clock)
+        configMaps = Informer(client: client, resource: .configMaps, namespace: namespace, clock: options.clock)
+    }
+
+    /// Asks for a reconcile of one binding (the token broker calls this when its view changes).
+    public func requeue(_ binding: ObjectKey) async {
+        await queue.add(.binding(binding))
+    }
+
+    public var connectorSyncStatistics: ConnectorSyncStatistics {
+        get async { await connectorSync?.statistics ?? ConnectorSyncStatistics() }
+    }
+
+    /// Returns once every cache has its first list and the workers run.
+    public func waitUntilSynced() async {
+        if synced { return }
+        await withCheckedContinuation { syncWaiters.append($0) }
+    }
+
+    /// Runs until the calling task is cancelled; then the queue shuts down and the workers stop.
+    /// (A cancel before the caches have synced is not yet handled: the informers return but
+    /// `waitForSync` does not, so cancel only after `waitUntilSynced()`.)
+    public func run() async {
+        // Optional kinds: an informer on a kind that is not served would never sync.
+        let argoCDs = options.detectArgoCDResource ? await informerIfServed(IdentityResources.argoCDs) : nil
+        let appProjects = await informerIfServed(IdentityResources.appProjects)
+        let view = ClusterView(bindings: bindings, configMaps: configMaps, appProjects: appProjects,
+                               argoCDs: argoCDs, settings: options.settings)
+        let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
+                                                       detectArgoCDResource: options.detectArgoCDResource),
+                                 view: view, maxConflictRetries: options.maxConflictRetries, events: events)
+        connectorSync = sync
+        let queue = self.queue
+        let debounce = options.connectorDebounce
+        let reconciler = BindingReconciler(
+            view: view, writes: BindingWrites(client: client, argoCDNamespace: options.settings.argoCDNamespace),
+            events: events, options: options,
+            requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
+        await InformerWiring(queue: queue, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
+            .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs)
+
+        await withTaskGroup(of: Void.self) { group in
+            let bindings = self.bindings
+            let configMaps = self.configMaps
+            group.addTask { await bindings.run() }
+            group.addTask { await configMaps.run() }
+            for informer in [appProjects, argoCDs].compactMap({ $0 }) {
+                group.addTask { await informer.run() }
+            }
+            await bindings.waitForSync()
+            await configMaps.waitForSync()
+            await appProjects?.waitForSync()
+            await argoCDs?.waitForSync()
+            let worker = Worker(queue: queue, reconciler: reconciler, connectorSync: sync, bindings: bindings)
+            for _ in 0..<options.workers {
+                group.addTask { await worker.run() }
+            }
+            markSynced()
+            // Park until cancelled, then stop the queue so idle workers return.
+            await CancellationWaiter().wait()
+            await queue.shutDown()
+            group.cancelAll()
+        }
+    }
+
+    private func markSynced() {
+        synced = true
+        syncWaiters.forEach { $0.resume() }
+        syncWaiters = []
+    }
+
+    /// An informer in the Argo CD namespace when the kind is served (a 404 on the list means it
+    /// is not: no operator, or no Argo CD CRDs yet; a restart picks them up).
+    private func informerIfServed(_ resource: ResourceType) async -> Informer<KubeObject>? {
+        do {
+            _ = try await client.list(KubeObject.self, resource, namespace: options.settings.argoCDNamespace,
+                                      options: ListOptions(limit: 1))
+        } catch where error.isNotFound {
+            return nil
+        } catch {
+            // Any other failure is transient; the informer retries with backoff.
+        }
+        return Informer(client: client, resource: resource, namespace: options.settings.argoCDNamespace,
+                        clock: options.clock)
+    }
+}
+
+/// Suspends until the task is cancelled (an AsyncStream's iteration ends on cancellation).
+private struct CancellationWaiter {
+    func wait() async {
+        let stream = AsyncStream<Void> { _ in }
+        for await _ in stream {}
+    }
+}

@@ -1,0 +1,35 @@
+import ControllerRuntime
+
+public struct BindingControllerOptions: Sendable {
+    public var settings: IdentitySettings
+    /// Bursts of binding changes within this window become one connector sync (one Dex restart).
+    public var connectorDebounce: Duration
+    public var workers: Int
+    /// Writes of `dex.config` retried after a 409 with a fresh read, before the sync backs off.
+    public var maxConflictRetries: Int
+    /// Look for an argoproj.io/v1beta1 `ArgoCD` in the Argo CD namespace and write there.
+    public var detectArgoCDResource: Bool
+    /// How soon a deleting binding checks again whether its connector is gone.
+    public var deletionRecheck: Duration
+    public var clock: any ControllerClock
+    public var eventComponent: String
+    public var eventInstance: String
+    public var tokenDelivery: (any TokenDelivery)?
+
+    public init(settings: IdentitySettings, connectorDebounce: Duration = .milliseconds(300), workers: Int = 4,
+                maxConflictRetries: Int = 5, detectArgoCDResource: Bool = true,
+                deletionRecheck: Duration = .seconds(2), clock: any ControllerClock = SystemClock(),
+                eventComponent: String = "gitops-identity", eventInstance: String = "gitops-identity",
+                tokenDelivery: (any TokenDelivery)? = nil) {
+        self.settings = settings
+        self.connectorDebounce = connectorDebounce
+        self.workers = max(1, workers)
+        self.maxConflictRetries = max(1, maxConflictRetries)
+        self.detectArgoCDResource = detectArgoCDResource
+        self.deletionRecheck = deletionRecheck
+        self.clock = clock
+        self.eventComponent = eventComponent
+        self.eventInstance = eventInstance
+        self.tokenDelivery = tokenDelivery
+    }
+}

@@ -1,0 +1,38 @@
+import ControllerRuntime
+import Kube
+
+/// The informer caches the reconcilers read, turned into `ObservedState` for the planner.
+struct ClusterView: Sendable {
+    let bindings: Informer<KubeObject>
+    let configMaps: Informer<ConfigMap>
+    /// `nil` when the AppProject kind is not served: then no project admits anything.
+    let appProjects: Informer<KubeObject>?
+    /// `nil` when the ArgoCD kind is not served (upstream installs) or detection is off.
+    let argoCDs: Informer<KubeObject>?
+    let settings: IdentitySettings
+
+    func binding(_ key: ObjectKey) async -> CiIdentityBinding? {
+        guard let object = await bindings.get(key) else { return nil }
+        return CiIdentityBinding(object)
+    }
+
+    func configMapData(_ name: String) async -> [String: String]? {
+        await configMaps.get(ObjectKey(namespace: settings.argoCDNamespace, name: name))?.data
+    }
+
+    func observedState(dexTarget override: ObservedDexTarget? = nil) async -> ObservedState {
+        let bindingObjects = await bindings.list()
+        let projects = await (appProjects?.list() ?? []).compactMap(ObservedObjects.appProject)
+        let rbac = ObservedRBACConfig(data: await configMapData(IdentityResources.argoCDRBACConfigMap))
+        let dexTarget: ObservedDexTarget
+        if let override {
+            dexTarget = override
+        } else {
+            dexTarget = ObservedObjects.dexTarget(
+                argoCDs: await argoCDs?.list() ?? [],
+                argoCDConfigMapData: await configMapData(IdentityResources.argoCDConfigMap))
+        }
+        return ObservedState(bindings: bindingObjects.compactMap(CiIdentityBinding.init), dexTarget: dexTarget,
+                             rbac: rbac, appProjects: projects, settings: settings)
+    }
+}

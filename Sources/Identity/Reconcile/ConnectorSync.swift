@@ -1,0 +1,75 @@
+import ControllerRuntime
+import DexConfig
+import Kube
+
+/// Counters of the connector-sync path, for tests and metrics.
+public struct ConnectorSyncStatistics: Sendable, Equatable {
+    public var runs = 0
+    public var writes = 0
+    public var conflicts = 0
+    public var refusals = 0
+    /// The refusal of the last run, when it refused.
+    public var lastRefusal: String?
+}
+
+/// The one path that writes `dex.config`. It runs under a single queue key, so it is never
+/// concurrent with itself; it reads the target fresh, plans against the binding caches and
+/// writes only when the merge says `.write`/`.removeKey`.
+actor ConnectorSync {
+    private let store: DexTargetStore
+    private let view: ClusterView
+    private let maxConflictRetries: Int
+    private let events: EventRecorder
+    private(set) var statistics = ConnectorSyncStatistics()
+
+    init(store: DexTargetStore, view: ClusterView, maxConflictRetries: Int, events: EventRecorder) {
+        self.store = store
+        self.view = view
+        self.maxConflictRetries = maxConflictRetries
+        self.events = events
+    }
+
+    func run() async throws(KubeError) {
+        statistics.runs += 1
+        var lastConflict: KubeError?
+        for _ in 0..<maxConflictRetries {
+            let snapshot = try await store.read()
+            let plan = IdentityPlanner.plan(await view.observedState(dexTarget: snapshot.observed))
+            do {
+                switch try await store.apply(plan.connectors, to: snapshot) {
+                case .unchanged:
+                    statistics.lastRefusal = nil
+                case .written:
+                    statistics.writes += 1
+                    statistics.lastRefusal = nil
+                    await recordWrite(snapshot, connectors: plan.connectors)
+                case let .refused(reason):
+                    // Left alone; the bindings report it through ConnectorReady and their Events.
+                    statistics.refusals += 1
+                    statistics.lastRefusal = reason
+                }
+                return
+            } catch where error.isConflict || error.isAlreadyExists {
+                // Someone (a human, the operator) wrote in between: read again and re-plan.
+                statistics.conflicts += 1
+                lastConflict = error
+            }
+        }
+        throw lastConflict ?? .conflict("dex.config kept changing")
+    }
+
+    private func recordWrite(_ snapshot: DexTargetSnapshot, connectors: ManagedConnectorSet) async {
+        let object: ObjectReference
+        switch snapshot.object {
+        case let .configMap(configMap):
+            object = ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: store.namespace,
+                                     name: IdentityResources.argoCDConfigMap, uid: configMap?.metadata.uid)
+        case let .argoCD(instance):
+            object = ObjectReference(apiVersion: IdentityResources.argoCDs.apiVersion, kind: IdentityResources.argoCDs.kind,
+                                     namespace: store.namespace, name: instance.metadata.name, uid: instance.metadata.uid)
+        }
+        let ids = connectors.ids.isEmpty ? "none" : connectors.ids.joined(separator: ", ")
+        await events.record(object, type: .normal, reason: "DexConfigUpdated",
+                            message: "managed Dex connectors are now: \(ids)")
+    }
+}

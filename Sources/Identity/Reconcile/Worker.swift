@@ -1,0 +1,43 @@
+import ControllerRuntime
+import Kube
+
+/// One worker loop over the shared queue, with controller-runtime's result handling: success
+/// forgets the key's backoff, an error re-adds it rate-limited, a requeue re-adds it later.
+struct Worker: Sendable {
+    let queue: WorkQueue<WorkKey>
+    let reconciler: BindingReconciler
+    let connectorSync: ConnectorSync
+    let bindings: Informer<KubeObject>
+
+    func run() async {
+        while let key = await queue.get() {
+            await process(key)
+            await queue.done(key)
+        }
+    }
+
+    private func process(_ key: WorkKey) async {
+        do throws(KubeError) {
+            switch key {
+            case let .binding(objectKey):
+                switch try await reconciler.reconcile(objectKey) {
+                case .done:
+                    await queue.forget(key)
+                case let .requeue(delay):
+                    await queue.forget(key)
+                    await queue.add(key, after: delay)
+                }
+            case .connectorSync:
+                try await connectorSync.run()
+                await queue.forget(key)
+                // Bindings learn the new connector state from the argocd-cm / ArgoCD informer.
+            case .allBindings:
+                for object in await bindings.list() {
+                    await queue.add(.binding(ObjectKey(object.metadata)))
+                }
+            }
+        } catch {
+            await queue.addRateLimited(key)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import DexConfig
+@testable import Identity
+import Testing
+
+@Suite struct IdentityPlannerTests {
+    @Test func aHundredBindingsOfOneIssuerShareOneConnector() {
+        let bindings = (0..<100).map { Fixture.oidcBinding("gha-\($0)", subject: "repo:acme/app-\($0):ref:refs/heads/main") }
+        let plan = IdentityPlanner.plan(Fixture.state(bindings))
+        #expect(plan.connectors.ids == [ConnectorID.forIssuer(Fixture.githubIssuer)])
+        #expect(plan.decisions.count == 100)
+        #expect(plan.decisions.values.allSatisfy { $0.grant != nil })
+    }
+
+    @Test func deletingAndRefusedBindingsNeedNoConnector() {
+        let plan = IdentityPlanner.plan(Fixture.state([
+            Fixture.oidcBinding("leaving", deleting: true),
+            Fixture.oidcBinding("outsider", namespace: "team-c"),
+        ]))
+        #expect(plan.connectors.isEmpty)
+        // The deleting binding is still decided, so its key can be removed.
+        #expect(plan.decision(for: .init(namespace: "team-a", name: "leaving"))?.policyKey
+                == "policy.gitops-identity.team-a.leaving.csv")
+    }
+
+    @Test func theConnectorSetDoesNotDependOnListOrder() {
+        let bindings = [Fixture.serviceAccountBinding(), Fixture.oidcBinding()]
+        let forward = IdentityPlanner.plan(Fixture.state(bindings)).connectors
+        let backward = IdentityPlanner.plan(Fixture.state(bindings.reversed())).connectors
+        #expect(forward == backward)
+        #expect(forward.connectors.count == 2)
+    }
+
+    @Test func aPlannedConfigIsUnchangedWhenPlannedAgain() throws {
+        let bindings = [Fixture.serviceAccountBinding(), Fixture.oidcBinding()]
+        let human = "connectors:\n- type: github\n  id: github\n  name: GitHub\nlogger:\n  level: debug\n"
+        let first = IdentityPlanner.plan(Fixture.state(bindings, dexConfig: human))
+        guard case let .write(text) = ObservedDexTarget.configMap(dexConfig: human).plan(desired: first.connectors).change else {
+            Issue.record("the first plan must write")
+            return
+        }
+        #expect(text.hasPrefix("connectors:\n- type: github\n  id: github"))
+        #expect(text.contains("logger:"))
+        let second = IdentityPlanner.plan(Fixture.state(bindings, dexConfig: text))
+        #expect(ObservedDexTarget.configMap(dexConfig: text).plan(desired: second.connectors).change == .unchanged)
+    }
+
+    @Test func removingTheLastBindingRemovesWhatTheControllerAdded() throws {
+        let added = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding()]))
+        guard case let .write(text) = DexConfigMerge.plan(current: nil, desired: added.connectors).change else {
+            Issue.record("expected a write")
+            return
+        }
+        let gone = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding(deleting: true)], dexConfig: text))
+        #expect(ObservedDexTarget.configMap(dexConfig: text).plan(desired: gone.connectors).change == .removeKey)
+    }
+
+    @Test func issuersWhoseIDsCollideAreBothRefused() throws {
+        // Find two allow-listed issuers with the same 8 hex digits (a birthday search over 32 bits).
+        var seen: [String: String] = [:]
+        var pair: (String, String)?
+        for index in 0..<400_000 {
+            let issuer = "https://issuer-\(index).example"
+            let id = ConnectorID.forIssuer(issuer)
+            if let other = seen[id] {
+                pair = (other, issuer)
+                break
+            }
+            seen[id] = issuer
+        }
+        let (first, second) = try #require(pair)
+        let settings = IdentitySettings(argoCDNamespace: "argocd", allowedIssuers: [first, second, Fixture.githubIssuer])
+        let plan = IdentityPlanner.plan(Fixture.state([
+            Fixture.oidcBinding("one", issuer: first), Fixture.oidcBinding("two", issuer: second),
+            Fixture.oidcBinding("fine"),
+        ], settings: settings))
+        #expect(Fixture.refusal(plan.decision(for: .init(namespace: "team-a", name: "one")))?.reason
+                == RefusalReason.connectorIDCollision)
+        #expect(Fixture.refusal(plan.decision(for: .init(namespace: "team-a", name: "two")))?.reason
+                == RefusalReason.connectorIDCollision)
+        #expect(plan.connectors.ids == [ConnectorID.forIssuer(Fixture.githubIssuer)])
+    }
+}

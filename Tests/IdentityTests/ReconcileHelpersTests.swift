@@ -1,0 +1,48 @@
+import DexConfig
+@testable import Identity
+import JSON
+import Kube
+import Testing
+
+@Suite struct ReconcileHelpersTests {
+    private func binding(generation: Int64, spec: JSONValue, deleting: Bool = false, status: JSONValue = [:]) -> KubeObject {
+        var object = KubeObject(apiVersion: "gitops-identity.io/v1alpha1", kind: "CiIdentityBinding",
+                                metadata: ObjectMeta(name: "gha", namespace: "team-a"),
+                                fields: ["spec": spec, "status": status])
+        var meta = object.metadata
+        meta.generation = generation
+        if deleting { meta.deletionTimestamp = "2027-01-15T08:00:00Z" }
+        object.metadata = meta
+        return object
+    }
+
+    @Test func ourOwnStatusWritesDoNotTriggerTheConnectorSync() {
+        let spec: JSONValue = ["oidc": ["issuer": "https://a.example", "subject": "s"]]
+        let old = binding(generation: 1, spec: spec)
+        #expect(!InformerWiring.mayChangeConnectors(old, binding(generation: 1, spec: spec, status: ["subject": "x"])))
+        #expect(InformerWiring.mayChangeConnectors(old, binding(generation: 2, spec: ["oidc": ["issuer": "https://b.example", "subject": "s"]])))
+        #expect(InformerWiring.mayChangeConnectors(old, binding(generation: 1, spec: spec, deleting: true)))
+    }
+
+    @Test func onlyArgoCDsTwoConfigMapsAreShared() {
+        #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cm")))
+        #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-rbac-cm")))
+        #expect(!InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cmd-params-cm")))
+    }
+
+    @Test func aSnapshotReadsDexConfigFromItsObject() {
+        var configMap = KubeObject(apiVersion: "v1", kind: "ConfigMap", metadata: ObjectMeta(name: "argocd-cm", namespace: "argocd"))
+        configMap.json.set(["data", "dex.config"][...], to: "connectors: []")
+        #expect(DexTargetSnapshot(object: .configMap(configMap)).observed == .configMap(dexConfig: "connectors: []"))
+        #expect(DexTargetSnapshot(object: .configMap(nil)).observed == .configMap(dexConfig: nil))
+        let instance = KubeObject(apiVersion: "argoproj.io/v1beta1", kind: "ArgoCD", metadata: ObjectMeta(name: "a", namespace: "argocd"),
+                                  fields: ["spec": ["sso": ["provider": "dex", "dex": ["config": "x: y"]]]])
+        #expect(DexTargetSnapshot(object: .argoCD(instance)).observed
+                == .argoCD(ArgoCDDexSettings(provider: "dex", dexConfig: "x: y", openShiftOAuth: false)))
+    }
+
+    @Test func theStatusPatchNeverCarriesMoreThanStatusFields() {
+        let status = BindingStatus(observedGeneration: 2, conditions: [], connectorID: nil, subject: nil)
+        #expect(Set(status.json.objectValue?.keys.map { $0 } ?? []) == ["observedGeneration", "conditions", "connectorID", "subject"])
+    }
+}
