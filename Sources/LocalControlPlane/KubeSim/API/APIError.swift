@@ -1,0 +1,68 @@
+import JSON
+
+/// An API failure, rendered as the `Status` object kube-apiserver sends, with upstream wording.
+struct APIError: Error, Sendable {
+    var code: Int
+    var reason: String
+    var message: String
+    var details: JSONValue?
+    var retryAfterSeconds: Int?
+
+    var status: JSONValue {
+        var object: [String: JSONValue] = [
+            "kind": "Status", "apiVersion": "v1", "metadata": .object([:]),
+            "status": "Failure", "message": .string(message), "reason": .string(reason), "code": .int(Int64(code)),
+        ]
+        if let details { object["details"] = details }
+        return .object(object)
+    }
+
+    static func notFound(_ kind: ResourceKind, _ name: String) -> APIError {
+        APIError(code: 404, reason: "NotFound", message: "\(kind.qualifiedName) \"\(name)\" not found",
+                 details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.plural)])
+    }
+
+    static func alreadyExists(_ kind: ResourceKind, _ name: String) -> APIError {
+        APIError(code: 409, reason: "AlreadyExists", message: "\(kind.qualifiedName) \"\(name)\" already exists",
+                 details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.plural)])
+    }
+
+    static func conflict(_ kind: ResourceKind, _ name: String) -> APIError {
+        APIError(code: 409, reason: "Conflict",
+                 message: "Operation cannot be fulfilled on \(kind.qualifiedName) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
+                 details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.plural)])
+    }
+
+    static func invalid(_ kind: ResourceKind, _ name: String, causes: [(field: String, message: String, reason: String)]) -> APIError {
+        let detail = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
+        let prefix = kind.group.isEmpty ? kind.kind : "\(kind.kind).\(kind.group)"
+        return APIError(code: 422, reason: "Invalid", message: "\(prefix) \"\(name)\" is invalid: \(causes.count > 1 ? "[\(detail)]" : detail)",
+                        details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.kind),
+                                  "causes": .array(causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] })])
+    }
+
+    static func badRequest(_ message: String) -> APIError { APIError(code: 400, reason: "BadRequest", message: message) }
+
+    static func forbidden(user: String, verb: String, kind: ResourceKind?, resource: String, subresource: String?, namespace: String?) -> APIError {
+        let full = subresource.map { "\(resource)/\($0)" } ?? resource
+        let scope = namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
+        let group = kind?.group ?? ""
+        return APIError(code: 403, reason: "Forbidden",
+                        message: "\(full) is forbidden: User \"\(user)\" cannot \(verb) resource \"\(full)\" in API group \"\(group)\" \(scope)",
+                        details: ["group": .string(group), "kind": .string(resource)])
+    }
+
+    static let unauthorized = APIError(code: 401, reason: "Unauthorized", message: "Unauthorized")
+
+    static func expired(_ requested: Int, _ oldest: Int) -> APIError {
+        APIError(code: 410, reason: "Expired", message: "too old resource version: \(requested) (\(oldest))")
+    }
+
+    static func methodNotAllowed() -> APIError {
+        APIError(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
+    }
+
+    static func unsupportedMediaType(_ type: String) -> APIError {
+        APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import JSON
+import Synchronization
+
+/// Turns HTTP requests into API operations: authentication, routing, authorization, the verbs,
+/// discovery and the issuer endpoints. Errors always leave as `Status` objects.
+final class KubeSimHandler: Sendable {
+    let state: ClusterState
+    let faults: KubeSimFaults
+    let anonymousIssuerDiscovery: Bool
+    private let users = Mutex<[String: SimUser]>([:])
+    private let base = Mutex<String>("")
+
+    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool) {
+        self.state = state
+        self.faults = faults
+        self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
+    }
+
+    func addUser(token: String, _ user: SimUser) { users.withLock { $0[token] = user } }
+    func setBaseURL(_ url: String) { base.withLock { $0 = url } }
+    var baseURL: String { base.withLock { $0 } }
+
+    func handle(_ request: ServerRequest) async -> ServerResponse {
+        let latency = faults.latency
+        if latency > .zero { try? await Task.sleep(for: latency) }
+        do {
+            return try await route(request)
+        } catch {
+            return Self.error(error)
+        }
+    }
+
+    static func error(_ error: APIError) -> ServerResponse {
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+        if let retry = error.retryAfterSeconds { headers.append(("Retry-After", String(retry))) }
+        return .full(status: error.code, headers: headers, body: Array(error.status.encoded()))
+    }
+
+    static func json(_ status: Int, _ value: JSONValue, contentType: String = "application/json") -> ServerResponse {
+        .full(status: status, headers: [("Content-Type", contentType)], body: Array(value.encoded()))
+    }
+
+    private func route(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
+        // The issuer documents, possibly without a token (what an external verifier sees).
+        if request.path == "/.well-known/openid-configuration" || request.path == "/openid/v1/jwks" {
+            if !anonymousIssuerDiscovery { _ = try authenticate(request) }
+            return try await issuerDocument(request.path)
+        }
+        let user = try authenticate(request)
+        switch faults.takeRequestFault() {
+        case .tooManyRequests(let seconds)?:
+            var error = APIError(code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later.",
+                                 details: ["retryAfterSeconds": .int(Int64(seconds))])
+            error.retryAfterSeconds = seconds
+            throw error
+        case .serverError?:
+            throw APIError(code: 500, reason: "InternalError", message: "Internal error occurred: injected fault")
+        case nil:
+            break
+        }
+        if let response = try await discovery(request) { return response }
+        if request.path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" {
+            return try await selfSubjectAccessReview(request, user: user)
+        }
+        let kinds = await state.allKinds()
+        guard let path = RequestPath(request.path, isNamespaced: { group, version, plural in
+            kinds.first { $0.group == group && $0.version == version && $0.plural == plural }?.namespaced
+        }) else {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        guard let kind = kinds.first(where: { $0.group == path.group && $0.version == path.version && $0.plural == path.plural }) else {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        if let sub = path.subresource, !kind.subresources.contains(sub) {
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        let verb = Self.verb(request, path: path)
+        try await authorize(user, verb: verb, kind: kind, path: path)
+        if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict() {
+            throw APIError.conflict(kind, path.name ?? "")
+        }
+        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user).perform(verb)
+    }
+
+    static func verb(_ request: ServerRequest, path: RequestPath) -> String {
+        switch request.method {
+        case "GET", "HEAD":
+            if ["true", "1"].contains(request.query("watch") ?? "") { return "watch" }
+            return path.name == nil ? "list" : "get"
+        case "POST": return "create"
+        case "PUT": return "update"
+        case "PATCH": return "patch"
+        case "DELETE": return path.name == nil ? "deletecollection" : "delete"
+        default: return request.method.lowercased()
+        }
+    }
+
+    // MARK: Authentication and authorization
+
+    private func authenticate(_ request: ServerRequest) throws(APIError) -> SimUser {
+        if let header = request.header("Authorization"), header.lowercased().hasPrefix("bearer ") {
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            if let user = users.withLock({ $0[token] }) { return user }
+            throw APIError.unauthorized
+        }
+        if let certificate = request.clientCertificate {
+            return SimUser(name: certificate.commonName, groups: certificate.organizations + ["system:authenticated"])
+        }
+        throw APIError.unauthorized
+    }
+
+    private func authorizer() async -> Authorizer {
+        let rbac = "rbac.authorization.k8s.io"
+        return Authorizer(clusterRoles: await state.allObjects("\(rbac)/clusterroles"),
+                          clusterRoleBindings: await state.allObjects("\(rbac)/clusterrolebindings"),
+                          roles: await state.allObjects("\(rbac)/roles"),
+                          roleBindings: await state.allObjects("\(rbac)/rolebindings"))
+    }
+
+    private func authorize(_ user: SimUser, verb: String, kind: ResourceKind, path: RequestPath) async throws(APIError) {
+        let request = Authorizer.Request(user: user, verb: verb, group: kind.group, resource: kind.plural, subresource: path.subresource,
+                                         name: path.name, namespace: kind.namespaced ? path.namespace : nil)
+        guard await authorizer().allows(request) else {
+            throw APIError.forbidden(user: user.name, verb: verb, kind: kind, resource: kind.plural, subresource: path.subresource,
+                                     namespace: kind.namespaced ? path.namespace : nil)
+        }
+    }
+
+    /// What `kubectl auth can-i` asks.
+    private func selfSubjectAccessReview(_ request: ServerRequest, user: SimUser) async throws(APIError) -> ServerResponse {
+        guard request.method == "POST", var review = try? JSONValue.decode(Data(request.body)) else { throw APIError.badRequest("invalid SelfSubjectAccessReview") }
+        let attributes = review["spec"]?["resourceAttributes"]
+        let nonResource = review["spec"]?["nonResourceAttributes"]
+        var check = Authorizer.Request(user: user, verb: attributes?["verb"]?.stringValue ?? nonResource?["verb"]?.stringValue ?? "",
+                                       group: attributes?["group"]?.stringValue ?? "", resource: attributes?["resource"]?.stringValue ?? "",
+                                       subresource: attributes?["subresource"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                                       name: attributes?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                                       namespace: attributes?["namespace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+        check.nonResourcePath = nonResource?["path"]?.stringValue
+        let allowed = await authorizer().allows(check)
+        review["status"] = ["allowed": .bool(allowed), "reason": .string(allowed ? "allowed by RBAC" : "")]
+        review["metadata"] = ["creationTimestamp": .null]
+        return Self.json(201, review)
+    }
+
+    // MARK: Discovery and issuer documents
+
+    private func discovery(_ request: ServerRequest) async throws(APIError) -> ServerResponse? {
+        let kinds = await state.allKinds()
+        switch request.path {
+        case "/version": return Self.json(200, Discovery.version)
+        case "/healthz", "/livez", "/readyz": return .text(status: 200, "ok")
+        case "/api": return Self.json(200, Discovery.apiVersions())
+        case "/apis": return Self.json(200, Discovery.groupList(kinds))
+        case "/api/v1": return Self.json(200, Discovery.resourceList(groupVersion: "v1", kinds))
+        case "/openapi/v3": return Self.json(200, Discovery.openAPIIndex(kinds))
+        case "/openapi/v2": throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        default: break
+        }
+        if request.path.hasPrefix("/openapi/v3/") {
+            let rest = String(request.path.dropFirst("/openapi/v3/".count))
+            let groupVersion = rest == "api/v1" ? "v1" : String(rest.dropFirst("apis/".count))
+            return Self.json(200, Discovery.openAPIDocument(groupVersion: groupVersion, kinds))
+        }
+        let segments = request.path.split(separator: "/")
+        if segments.count == 3, segments[0] == "apis" {
+            let groupVersion = "\(segments[1])/\(segments[2])"
+            let known = kinds.contains { $0.groupVersion == groupVersion } || groupVersion == "authorization.k8s.io/v1"
+            guard known else { throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource") }
+            return Self.json(200, Discovery.resourceList(groupVersion: groupVersion, kinds))
+        }
+        return nil
+    }
+
+    private func issuerDocument(_ path: String) async throws(APIError) -> ServerResponse {
+        let signer = state.signer
+        if path == "/openid/v1/jwks" {
+            guard let jwks = try? signer.jwks() else { throw APIError(code: 500, reason: "InternalError", message: "no signing key") }
+            return .full(status: 200, headers: [("Content-Type", "application/jwk-set+json"), ("Cache-Control", "public, max-age=3600")],
+                         body: Array(jwks.encoded()))
+        }
+        let document = signer.discovery(issuer: baseURL, jwksURI: baseURL + "/openid/v1/jwks")
+        return .full(status: 200, headers: [("Content-Type", "application/json"), ("Cache-Control", "public, max-age=3600")],
+                     body: Array(document.encoded()))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+
+/// Runs a command-line tool (kubectl, curl) as an independent client of the doubles. The exit
+/// is observed with `terminationHandler` (never `waitUntilExit`, which spins a run loop on
+/// Linux threads) and output is drained on dedicated threads, so neither the cooperative pool
+/// nor a CPU is blocked. Every run has a deadline.
+struct ChildProcess {
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var timedOut: Bool
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        let finished = Mutex<CheckedContinuation<Int32, Never>?>(nil)
+        let exitStatus = Mutex<Int32?>(nil)
+        process.terminationHandler = { process in
+            let status = process.terminationStatus
+            let waiter = finished.withLock { waiter -> CheckedContinuation<Int32, Never>? in
+                exitStatus.withLock { $0 = status }
+                defer { waiter = nil }
+                return waiter
+            }
+            waiter?.resume(returning: status)
+        }
+        let stdoutData = drain(out.fileHandleForReading)
+        let stderrData = drain(err.fileHandleForReading)
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            if process.isRunning { process.terminate() }
+        }
+        let status: Int32 = await withCheckedContinuation { continuation in
+            let already = finished.withLock { waiter -> Int32? in
+                if let status = exitStatus.withLock({ $0 }) { return status }
+                waiter = continuation
+                return nil
+            }
+            if let already { continuation.resume(returning: already) }
+        }
+        let timedOut = timer.isCancelled == false && status == 15
+        timer.cancel()
+        return Result(status: status, stdout: await stdoutData.value, stderr: await stderrData.value, timedOut: timedOut)
+    }
+
+    private static func drain(_ handle: FileHandle) -> Task<String, Never> {
+        let result = Mutex(Data())
+        let done = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let finished = Mutex(false)
+        Thread.detachNewThread {
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                result.withLock { $0.append(chunk) }
+            }
+            let waiter = done.withLock { w -> CheckedContinuation<Void, Never>? in
+                finished.withLock { $0 = true }
+                defer { w = nil }
+                return w
+            }
+            waiter?.resume()
+        }
+        return Task {
+            await withCheckedContinuation { continuation in
+                let isDone = done.withLock { w -> Bool in
+                    if finished.withLock({ $0 }) { return true }
+                    w = continuation
+                    return false
+                }
+                if isDone { continuation.resume() }
+            }
+            return String(decoding: result.withLock { $0 }, as: UTF8.self)
+        }
+    }
+}
+
+/// kubectl against a double: its own discovery cache directory per run, the given kubeconfig.
+struct Kubectl {
+    static let binary = "/usr/bin/kubectl"
+    let kubeconfig: String
+    let cacheDirectory: String
+
+    init(kubeconfig: String) {
+        self.kubeconfig = kubeconfig
+        cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-cache-\(UUID().uuidString)").path
+    }
+
+    func callAsFunction(_ arguments: String..., stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> ChildProcess.Result {
+        try await ChildProcess.run(Self.binary, ["--kubeconfig", kubeconfig] + arguments,
+                                   environment: ["KUBECACHEDIR": cacheDirectory, "HOME": cacheDirectory], stdin: stdin, timeout: timeout)
+    }
+}
