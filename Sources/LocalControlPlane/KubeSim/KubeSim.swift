@@ -78,6 +78,11 @@ public final class KubeSim: Sendable {
         handler.addUser(token: token, SimUser(name: name, groups: groups + ["system:authenticated"]))
     }
 
+    /// Forgets a token: requests with it answer 401 from now on (a rotated credential).
+    public func removeUser(token: String) {
+        handler.removeUser(token: token)
+    }
+
     /// Writes a kubeconfig for a token (another user) next to the admin one.
     public func writeKubeconfig(to path: String, token: String) throws {
         try Kubeconfig.write(to: path, server: baseURL, caPEM: caPEM, token: token)

@@ -18,6 +18,7 @@ final class KubeSimHandler: Sendable {
     }
 
     func addUser(token: String, _ user: SimUser) { users.withLock { $0[token] = user } }
+    func removeUser(token: String) { _ = users.withLock { $0.removeValue(forKey: token) } }
     func setBaseURL(_ url: String) { base.withLock { $0 = url } }
     var baseURL: String { base.withLock { $0 } }
 
