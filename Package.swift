@@ -68,7 +68,9 @@ let package = Package(
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI"]),
-        .testTarget(name: "KubeTests", dependencies: ["Kube"]),
+        .testTarget(name: "KubeTests", dependencies: [
+            "Kube", "ControllerRuntime", "LocalControlPlane", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime"]),
         .testTarget(name: "DexConfigTests", dependencies: [
             "DexConfig",
