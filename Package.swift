@@ -65,6 +65,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks print numbers; they are not tests.
+        .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane"]),
+
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI"]),

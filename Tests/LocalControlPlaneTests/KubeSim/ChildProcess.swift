@@ -42,7 +42,8 @@ struct ChildProcess {
 
         let timer = Task {
             try? await Task.sleep(for: timeout)
-            if process.isRunning { process.terminate() }
+            // SIGKILL: a SIGTERM from this process may be blocked in the child (inherited mask).
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         let status: Int32 = await withCheckedContinuation { continuation in
             let already = finished.withLock { waiter -> Int32? in
@@ -52,7 +53,7 @@ struct ChildProcess {
             }
             if let already { continuation.resume(returning: already) }
         }
-        let timedOut = timer.isCancelled == false && status == 15
+        let timedOut = timer.isCancelled == false && status == SIGKILL
         timer.cancel()
         return Result(status: status, stdout: await stdoutData.value, stderr: await stderrData.value, timedOut: timedOut)
     }
