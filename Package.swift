@@ -11,6 +11,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // Logging and metrics APIs (apple, the server ecosystem's standard); Prometheus exposition
+        // from swift-server/swift-prometheus as the metrics backend of the executable.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         // The local control plane's loopback HTTPS server: a well-kept server library instead of
         // hand-rolled sockets. Only the test doubles (and the playground) link it.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -27,7 +32,7 @@ let package = Package(
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
-        .target(name: "ControllerRuntime", dependencies: ["Kube"]),
+        .target(name: "ControllerRuntime", dependencies: ["Kube", .product(name: "Metrics", package: "swift-metrics")]),
 
         // Pure models (no I/O): Argo CD's dex.config <-> managed connectors, and RBAC policy lines.
         .target(name: "DexConfig", dependencies: [
@@ -38,10 +43,14 @@ let package = Package(
         // RFC 8693 at Dex, shared by the controller and `gitops-identity exchange`.
         .target(name: "TokenExchange", dependencies: ["HTTP", "JOSE"]),
         // Service-account bindings: mint, exchange, verify, publish, renew.
-        .target(name: "TokenBroker", dependencies: ["Kube", "ControllerRuntime", "TokenExchange"]),
+        .target(name: "TokenBroker", dependencies: [
+            "Kube", "ControllerRuntime", "TokenExchange", .product(name: "Metrics", package: "swift-metrics"),
+        ]),
 
         // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
-        .target(name: "Identity", dependencies: ["Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
+        .target(name: "Identity", dependencies: [
+            "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON", .product(name: "Metrics", package: "swift-metrics"),
+        ]),
 
         // Loopback doubles of Dex and Argo CD (issue 4): shares only JOSE/JSON with the client side,
         // uses HTTP as its outbound client (upstream discovery/JWKS) and Kube to watch argocd-cm.
@@ -60,8 +69,22 @@ let package = Package(
             ]
         ),
 
+        // The assembled controller: reconcilers, token broker, leader election, operations endpoints.
+        .target(name: "Controller", dependencies: [
+            "Identity", "TokenBroker", "TokenExchange", "ControllerRuntime", "Kube", "HTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
         .executableTarget(name: "gitops-identity", dependencies: [
-            "TokenExchange", "DexConfig",
+            "TokenExchange", "DexConfig", "Controller",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,6 +92,10 @@ let package = Package(
         .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane"]),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
+        .testTarget(name: "ControllerTests", dependencies: [
+            "Controller", "Identity", "TokenBroker", "Kube", "LocalControlPlane", "JOSE", "HTTP",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI"]),
         .testTarget(name: "KubeTests", dependencies: [

@@ -1,6 +1,7 @@
 import ControllerRuntime
 import Foundation
 import Kube
+import Metrics
 import TokenExchange
 
 /// Keeps every service-account binding's Secret holding a valid Argo CD token.
@@ -92,6 +93,7 @@ public actor TokenBroker {
     }
 
     public func remove(bindingKey: String) {
+        if let target = entries[bindingKey]?.target { TokenMetrics.forget(target) }
         entries[bindingKey] = nil
         schedule.remove(bindingKey)
     }
@@ -214,6 +216,7 @@ public actor TokenBroker {
             current.renewAt = RenewalSchedule.renewAt(issuedAt: now, expiresAt: token.expiresAt, fraction: target.renewAtFraction)
             entries[key] = current
             if let renewAt = current.renewAt { schedule.schedule(key, at: renewAt, replace: true) }
+            TokenMetrics.issued(target, expiresAt: token.expiresAt, renewAt: current.renewAt, at: now)
             await reporter.status(key, status(for: current, state: .ready))
             if current.failures == 0 && entry.expiresAt == nil {
                 await reporter.event(target, false, "TokenIssued", "issued an Argo CD token into Secret \(target.secretName), valid until \(SecretPublisher.rfc3339(token.expiresAt))")
@@ -259,8 +262,10 @@ public actor TokenBroker {
         do {
             token = try await exchanger.exchange(subjectToken: subjectToken, connectorID: target.connectorID, expectedGroup: target.expectedGroup)
             reporter.exchange(target.connectorID, "success")
+            TokenMetrics.exchange(connectorID: target.connectorID, result: "success")
         } catch {
             reporter.exchange(target.connectorID, error.conditionReason)
+            TokenMetrics.exchange(connectorID: target.connectorID, result: error.conditionReason)
             return .failure(Failure(reason: error.conditionReason, message: error.description))
         }
         do {

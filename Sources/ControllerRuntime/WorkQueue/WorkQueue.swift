@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// A work queue with client-go's semantics:
 /// - a key waiting in the queue is there at most once (adds collapse);
@@ -19,10 +20,17 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var timer: Task<Void, Never>?
     private var limiter: RateLimiter<Key>
     private let clock: ControllerClock
+    // controller-runtime's work-queue series, labelled by queue name.
+    private let depthGauge: Gauge
+    private let addsCounter: Counter
+    private let retriesCounter: Counter
 
-    public init(clock: ControllerClock = SystemClock(), rateLimiter: RateLimiter<Key> = RateLimiter()) {
+    public init(name: String = "default", clock: ControllerClock = SystemClock(), rateLimiter: RateLimiter<Key> = RateLimiter()) {
         self.clock = clock
         limiter = rateLimiter
+        depthGauge = Gauge(label: "workqueue_depth", dimensions: [("name", name)])
+        addsCounter = Counter(label: "workqueue_adds_total", dimensions: [("name", name)])
+        retriesCounter = Counter(label: "workqueue_retries_total", dimensions: [("name", name)])
     }
 
     public var count: Int { queue.count - queueHead }
@@ -32,6 +40,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
 
     public func add(_ key: Key) {
         guard !shuttingDown, !dirty.contains(key) else { return }
+        addsCounter.increment()
+        defer { depthGauge.record(count) }
         dirty.insert(key)
         guard !processing.contains(key) else { return }
         if waiters.isEmpty {
@@ -52,6 +62,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
 
     /// Adds `key` after its backoff (one more failure counted).
     public func addRateLimited(_ key: Key) {
+        retriesCounter.increment()
         add(key, after: limiter.when(key, now: clock.now()))
     }
 
@@ -71,6 +82,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
             }
             dirty.remove(key)
             processing.insert(key)
+            depthGauge.record(count)
             return key
         }
         if shuttingDown { return nil }

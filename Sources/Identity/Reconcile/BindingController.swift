@@ -19,7 +19,7 @@ public actor BindingController {
         self.client = client
         self.options = options
         let namespace = options.settings.argoCDNamespace
-        queue = WorkQueue(clock: options.clock)
+        queue = WorkQueue(name: "ciidentitybinding", clock: options.clock)
         events = EventRecorder(client: client, component: options.eventComponent, instance: options.eventInstance,
                                clock: options.clock)
         bindings = Informer(client: client, resource: IdentityResources.ciIdentityBindings, clock: options.clock)
@@ -52,7 +52,8 @@ public actor BindingController {
                                argoCDs: argoCDs, settings: options.settings)
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
                                                        detectArgoCDResource: options.detectArgoCDResource),
-                                 view: view, maxConflictRetries: options.maxConflictRetries, events: events)
+                                 view: view, maxConflictRetries: options.maxConflictRetries, events: events,
+                                 onWrite: options.onDexConfigWritten)
         connectorSync = sync
         let queue = self.queue
         let debounce = options.connectorDebounce

@@ -15,12 +15,15 @@ public struct BindingControllerOptions: Sendable {
     public var eventComponent: String
     public var eventInstance: String
     public var tokenDelivery: (any TokenDelivery)?
+    /// Called after each `dex.config` write: Argo CD restarts Dex with new keys, so the token
+    /// broker checks Dex's key set at once instead of at its next poll.
+    public var onDexConfigWritten: (@Sendable () async -> Void)?
 
     public init(settings: IdentitySettings, connectorDebounce: Duration = .milliseconds(300), workers: Int = 4,
                 maxConflictRetries: Int = 5, detectArgoCDResource: Bool = true,
                 deletionRecheck: Duration = .seconds(2), clock: any ControllerClock = SystemClock(),
                 eventComponent: String = "gitops-identity", eventInstance: String = "gitops-identity",
-                tokenDelivery: (any TokenDelivery)? = nil) {
+                tokenDelivery: (any TokenDelivery)? = nil, onDexConfigWritten: (@Sendable () async -> Void)? = nil) {
         self.settings = settings
         self.connectorDebounce = connectorDebounce
         self.workers = max(1, workers)
@@ -31,5 +34,6 @@ public struct BindingControllerOptions: Sendable {
         self.eventComponent = eventComponent
         self.eventInstance = eventInstance
         self.tokenDelivery = tokenDelivery
+        self.onDexConfigWritten = onDexConfigWritten
     }
 }

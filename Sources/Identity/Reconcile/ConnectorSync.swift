@@ -1,6 +1,7 @@
 import ControllerRuntime
 import DexConfig
 import Kube
+import Metrics
 
 /// Counters of the connector-sync path, for tests and metrics.
 public struct ConnectorSyncStatistics: Sendable, Equatable {
@@ -20,13 +21,16 @@ actor ConnectorSync {
     private let view: ClusterView
     private let maxConflictRetries: Int
     private let events: EventRecorder
+    private let onWrite: (@Sendable () async -> Void)?
     private(set) var statistics = ConnectorSyncStatistics()
 
-    init(store: DexTargetStore, view: ClusterView, maxConflictRetries: Int, events: EventRecorder) {
+    init(store: DexTargetStore, view: ClusterView, maxConflictRetries: Int, events: EventRecorder,
+         onWrite: (@Sendable () async -> Void)? = nil) {
         self.store = store
         self.view = view
         self.maxConflictRetries = maxConflictRetries
         self.events = events
+        self.onWrite = onWrite
     }
 
     func run() async throws(KubeError) {
@@ -42,10 +46,13 @@ actor ConnectorSync {
                 case .written:
                     statistics.writes += 1
                     statistics.lastRefusal = nil
+                    Counter(label: "gitops_identity_dex_config_writes_total").increment()
                     await recordWrite(snapshot, connectors: plan.connectors)
+                    await onWrite?()
                 case let .refused(reason):
                     // Left alone; the bindings report it through ConnectorReady and their Events.
                     statistics.refusals += 1
+                    Counter(label: "gitops_identity_dex_config_refusals_total").increment()
                     statistics.lastRefusal = reason
                 }
                 return

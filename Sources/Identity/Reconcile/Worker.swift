@@ -1,5 +1,7 @@
 import ControllerRuntime
+import Foundation
 import Kube
+import Metrics
 
 /// One worker loop over the shared queue, with controller-runtime's result handling: success
 /// forgets the key's backoff, an error re-adds it rate-limited, a requeue re-adds it later.
@@ -17,6 +19,18 @@ struct Worker: Sendable {
     }
 
     private func process(_ key: WorkKey) async {
+        let started = ContinuousClock.now
+        var result = "success"
+        defer {
+            // controller-runtime's reconcile series (the controller label names the kind).
+            Counter(label: "controller_runtime_reconcile_total", dimensions: [("controller", "ciidentitybinding"), ("result", result)]).increment()
+            if result == "error" {
+                Counter(label: "controller_runtime_reconcile_errors_total", dimensions: [("controller", "ciidentitybinding")]).increment()
+            }
+            let elapsed = ContinuousClock.now - started
+            Metrics.Timer(label: "controller_runtime_reconcile_time_seconds", dimensions: [("controller", "ciidentitybinding")])
+                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
         do throws(KubeError) {
             switch key {
             case let .binding(objectKey):
@@ -24,6 +38,7 @@ struct Worker: Sendable {
                 case .done:
                     await queue.forget(key)
                 case let .requeue(delay):
+                    result = "requeue_after"
                     await queue.forget(key)
                     await queue.add(key, after: delay)
                 }
@@ -37,6 +52,7 @@ struct Worker: Sendable {
                 }
             }
         } catch {
+            result = "error"
             await queue.addRateLimited(key)
         }
     }

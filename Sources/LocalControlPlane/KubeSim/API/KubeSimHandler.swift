@@ -78,7 +78,7 @@ final class KubeSimHandler: Sendable {
         }
         let verb = Self.verb(request, path: path)
         try await authorize(user, verb: verb, kind: kind, path: path)
-        if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict() {
+        if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict(resource: kind.plural) {
             throw APIError.conflict(kind, path.name ?? "")
         }
         return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user).perform(verb)

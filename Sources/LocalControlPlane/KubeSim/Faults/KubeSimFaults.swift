@@ -6,6 +6,7 @@ import Synchronization
 public final class KubeSimFaults: Sendable {
     private struct State {
         var conflictWrites = 0
+        var conflictResource: String?
         var expiredWatches = 0
         var tooManyRequests = 0
         var retryAfterSeconds = 1
@@ -18,8 +19,11 @@ public final class KubeSimFaults: Sendable {
 
     public init() {}
 
-    /// The next `count` writes (POST/PUT/PATCH/DELETE) answer 409 Conflict.
-    public func failNextWrites(_ count: Int = 1) { state.withLock { $0.conflictWrites += count } }
+    /// The next `count` writes (POST/PUT/PATCH/DELETE) answer 409 Conflict; only writes to
+    /// `resource` (a plural such as "configmaps") when given.
+    public func failNextWrites(_ count: Int = 1, resource: String? = nil) {
+        state.withLock { $0.conflictWrites += count; $0.conflictResource = resource }
+    }
     /// The next `count` watches answer with an ERROR event carrying 410 Expired.
     public func expireNextWatches(_ count: Int = 1) { state.withLock { $0.expiredWatches += count } }
     /// The next `count` requests answer 429 with `Retry-After`.
@@ -46,9 +50,9 @@ public final class KubeSimFaults: Sendable {
         }
     }
 
-    func takeWriteConflict() -> Bool {
+    func takeWriteConflict(resource: String) -> Bool {
         state.withLock { s in
-            guard s.conflictWrites > 0 else { return false }
+            guard s.conflictWrites > 0, s.conflictResource == nil || s.conflictResource == resource else { return false }
             s.conflictWrites -= 1
             s.injected["409", default: 0] += 1
             return true

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Everything `gitops-identity controller` is told (DESIGN §6); flags and environment variables
+/// both land here.
+public struct ControllerConfiguration: Sendable {
+    public var kubeconfig: String?
+    public var argoCDNamespace = "argocd"
+    /// Where the controller reaches Dex (its `/token` and `/keys` hang below it).
+    public var dexURL: URL?
+    /// The `iss` Dex puts in tokens when it differs from `dexURL` (Argo CD: `<server>/api/dex`).
+    public var dexIssuer: String?
+    public var dexClientID = "argo-cd-cli"
+    public var dexClientSecretFile: String?
+    public var dexCAFile: String?
+    /// Plain http to Dex needs this explicitly (TLS is verified everywhere else).
+    public var allowInsecureDex = false
+    public var argoCDServer: String?
+    public var allowedIssuers: [String] = []
+    /// The cluster's service-account issuer; discovered from the API server when nil.
+    public var serviceAccountIssuer: String?
+    /// CA that Dex needs to fetch the service-account issuer's discovery; the API server's CA
+    /// (from the kubeconfig or the pod) when nil.
+    public var serviceAccountIssuerCAFile: String?
+    public var leaderElect = false
+    public var leaderElectionNamespace: String?
+    public var leaderElectionID = "gitops-identity-leader"
+    public var metricsBindAddress = ":8080"
+    public var healthProbeBindAddress = ":8081"
+    public var workers = 4
+    public var connectorDebounce: Duration = .milliseconds(300)
+    public var dexKeyPollInterval: Duration = .seconds(30)
+    /// Audience of the minted service-account tokens.
+    public var tokenAudience = "gitops-identity"
+    public var identity = ProcessInfo.processInfo.hostName + "_" + UUID().uuidString.lowercased()
+
+    public init() {}
+}
+
+/// `host:port` as controller-runtime's flags write them (`:8080` means every interface;
+/// `0` disables the endpoint).
+public struct BindAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init?(_ text: String) {
+        if text == "0" { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        let host = String(text[..<colon])
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
+    }
+}

@@ -1,0 +1,138 @@
+import ControllerRuntime
+import Foundation
+import HTTP
+import Identity
+import Kube
+import Logging
+import TokenBroker
+import TokenExchange
+
+/// The whole controller: informers and reconcilers for bindings, the token broker and its
+/// Dex key watch, under leader election when asked. `run()` returns when the task is cancelled
+/// (SIGTERM), after the queues drained and the Lease was released.
+public actor GitopsIdentityController {
+    public enum Phase: Sendable, Equatable { case starting, waitingForLeadership, running, stopped }
+
+    public let configuration: ControllerConfiguration
+    private let client: KubeClient
+    private let logger: Logger
+    private let clock: ControllerClock
+    public private(set) var phase: Phase = .starting
+    private var controller: BindingController?
+    private var broker: TokenBroker?
+
+    public init(configuration: ControllerConfiguration, client: KubeClient, logger: Logger = Logger(label: "gitops-identity"),
+                clock: ControllerClock = SystemClock()) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Builds a client from `--kubeconfig`, else in-cluster config, else the default kubeconfig.
+    public static func makeClient(kubeconfig: String?) throws -> KubeClient {
+        if let kubeconfig { return KubeClient(config: try KubeConfigLoader.load(path: kubeconfig)) }
+        if let inCluster = try? InClusterConfig.load() { return KubeClient(config: inCluster) }
+        return KubeClient(config: try KubeConfigLoader.load())
+    }
+
+    /// Ready: caches synced and reconcilers running (or waiting as a healthy standby).
+    public var isReady: Bool { phase == .running || phase == .waitingForLeadership }
+
+    public var bindingController: BindingController? { controller }
+    public var tokenBroker: TokenBroker? { broker }
+
+    public func run() async throws {
+        let issuer = try await ClusterIssuerDiscovery.discover(client: client, configuration: configuration)
+        logger.info("starting", metadata: ["argocd-namespace": .string(configuration.argoCDNamespace),
+                                           "service-account-issuer": .string(issuer.url)])
+        if configuration.leaderElect {
+            phase = .waitingForLeadership
+            let namespace = configuration.leaderElectionNamespace ?? client.config.namespace
+            let elector = LeaderElector(configuration: .init(namespace: namespace, name: configuration.leaderElectionID,
+                                                             identity: configuration.identity),
+                                        store: KubeLeaseStore(client: client), clock: clock)
+            logger.info("waiting for leadership", metadata: ["lease": .string("\(namespace)/\(configuration.leaderElectionID)")])
+            await elector.run { [self] in
+                await self.lead(issuer: issuer)
+            }
+            logger.info("leadership ended; lease released")
+        } else {
+            await lead(issuer: issuer)
+        }
+        phase = .stopped
+    }
+
+    /// Everything that only the leader does. Returns when cancelled.
+    private func lead(issuer: IdentitySettings.ClusterIssuer) async {
+        let requeue = RequeueBox()
+        let broker = makeBroker(requeue: requeue)
+        let delivery = broker.map { TokenBrokerDelivery(broker: $0, now: { [clock] in clock.now() }) }
+        let options = BindingControllerOptions(
+            settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, allowedIssuers: configuration.allowedIssuers,
+                                       clusterIssuer: issuer),
+            connectorDebounce: configuration.connectorDebounce, workers: configuration.workers, clock: clock,
+            eventInstance: configuration.identity, tokenDelivery: delivery,
+            onDexConfigWritten: { await broker?.checkDexKeys() })
+        let controller = BindingController(client: client, options: options)
+        await requeue.set { key in await controller.requeue(key) }
+        self.controller = controller
+        self.broker = broker
+        logger.info("leading: reconciling CiIdentityBindings")
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await controller.run() }
+            if let broker {
+                group.addTask { await broker.run() }
+                group.addTask { [configuration] in await broker.watchDexKeys(every: configuration.dexKeyPollInterval) }
+            }
+            group.addTask { [weak self] in
+                await controller.waitUntilSynced()
+                await self?.setPhase(.running)
+            }
+            await group.waitForAll()
+        }
+    }
+
+    private func setPhase(_ phase: Phase) { self.phase = phase }
+
+    /// The broker, when Dex is configured (without `--dex-url` the controller reconciles
+    /// connectors and RBAC only; service-account bindings then report TokenReady=False).
+    private func makeBroker(requeue: RequeueBox) -> TokenBroker? {
+        guard let dexURL = configuration.dexURL else {
+            logger.warning("no --dex-url: service-account tokens will not be issued")
+            return nil
+        }
+        let tls = TLSConfiguration(certificateAuthority: configuration.dexCAFile.map { .file($0) })
+        let http = HTTPClient(options: .init(tls: tls))
+        let secret = configuration.dexClientSecretFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let exchanger = DexExchanger(dexURL: dexURL, expectedIssuer: configuration.dexIssuer, clientID: configuration.dexClientID,
+                                     clientSecret: secret, http: http, now: { [clock] in clock.now() })
+        let logger = self.logger
+        let events = EventRecorder(client: client, component: "gitops-identity", instance: configuration.identity, clock: clock)
+        let reporter = TokenBroker.Reporter(
+            status: { key, _ in
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { return }
+                await requeue.requeue(ObjectKey(namespace: parts[0], name: parts[1]))
+            },
+            event: { target, warning, reason, message in
+                if warning { logger.warning("\(message)", metadata: ["binding": .string(target.bindingKey), "reason": .string(reason)]) }
+                await events.record(ObjectReference(apiVersion: target.owner.apiVersion, kind: target.owner.kind, namespace: target.namespace,
+                                                    name: target.owner.name, uid: target.owner.uid),
+                                    type: warning ? .warning : .normal, reason: reason, message: message)
+            })
+        return TokenBroker(client: client, exchanger: exchanger,
+                           publisher: SecretPublisher(client: client, argoCDServer: configuration.argoCDServer),
+                           clock: clock, options: .init(audience: configuration.tokenAudience), reporter: reporter)
+    }
+}
+
+/// Late binding between the broker (built first) and the binding controller it requeues.
+actor RequeueBox {
+    private var action: (@Sendable (ObjectKey) async -> Void)?
+
+    func set(_ action: @escaping @Sendable (ObjectKey) async -> Void) { self.action = action }
+
+    func requeue(_ key: ObjectKey) async { await action?(key) }
+}

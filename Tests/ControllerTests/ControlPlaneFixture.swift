@@ -1,0 +1,109 @@
+import Controller
+import ControllerRuntime
+import Foundation
+import JSON
+import Kube
+import LocalControlPlane
+import Yams
+
+/// A local API server with the CRD, Argo CD's namespace and ConfigMaps, and a client.
+struct ControlPlaneFixture {
+    let sim: KubeSim
+    let client: KubeClient
+
+    static let bindings = ResourceType(group: "gitops-identity.io", version: "v1alpha1", plural: "ciidentitybindings",
+                                       kind: "CiIdentityBinding", namespaced: true)
+    static let appProjects = ResourceType(group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)
+
+    static func start(dexConfig: String? = nil) async throws -> ControlPlaneFixture {
+        let sim = try await KubeSim.start()
+        let client = KubeClient(config: try KubeConfigLoader.load(path: sim.kubeconfigPath))
+        let fixture = ControlPlaneFixture(sim: sim, client: client)
+        try await fixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
+        try await fixture.apply(yaml: Self.appProjectCRD, .customResourceDefinitions)
+        for namespace in ["argocd", "team-a", "team-b"] {
+            _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
+        }
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "argocd-cm", namespace: "argocd"),
+                                              data: dexConfig.map { ["dex.config": $0, "url": "https://argocd.example.com"] } ?? ["url": "https://argocd.example.com"]))
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "argocd-rbac-cm", namespace: "argocd"),
+                                              data: ["policy.csv": "p, role:human, applications, get, */*, allow\n", "scopes": "[groups]"]))
+        _ = try await client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject",
+                                               metadata: ObjectMeta(name: "team-a", namespace: "argocd",
+                                                                    annotations: ["gitops-identity.io/allowed-namespaces": "team-a"]),
+                                               fields: ["spec": ["sourceRepos": ["*"]]]), appProjects)
+        return fixture
+    }
+
+    func apply(file: String, _ resource: ResourceType) async throws {
+        try await apply(yaml: String(contentsOfFile: file, encoding: .utf8), resource)
+    }
+
+    func apply(yaml: String, _ resource: ResourceType) async throws {
+        guard let loaded = try Yams.load(yaml: yaml) else { return }
+        let object = try JSONDecoder().decode(KubeObject.self, from: JSONSerialization.data(withJSONObject: loaded))
+        _ = try await client.create(object, resource)
+    }
+
+    func binding(_ name: String, namespace: String, spec: JSONValue) -> KubeObject {
+        KubeObject(apiVersion: "gitops-identity.io/v1alpha1", kind: "CiIdentityBinding",
+                   metadata: ObjectMeta(name: name, namespace: namespace), fields: ["spec": spec])
+    }
+
+    func rbacData() async throws -> [String: String] {
+        try await client.get(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm").data ?? [:]
+    }
+
+    func dexConfig() async throws -> String? {
+        try await client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").data?["dex.config"]
+    }
+
+    func status(_ name: String, namespace: String) async throws -> JSONValue? {
+        try await client.get(KubeObject.self, Self.bindings, namespace: namespace, name: name).status
+    }
+
+    func condition(_ type: String, of name: String, namespace: String) async -> JSONValue? {
+        (try? await status(name, namespace: namespace))?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }
+    }
+
+    /// Runs the real controller in-process until the returned task is cancelled.
+    func startController(_ configure: (inout ControllerConfiguration) -> Void = { _ in }) async -> (GitopsIdentityController, Task<Void, Error>) {
+        var configuration = ControllerConfiguration()
+        configuration.kubeconfig = sim.kubeconfigPath
+        configuration.connectorDebounce = .milliseconds(200)
+        configuration.metricsBindAddress = "0"
+        configuration.healthProbeBindAddress = "0"
+        configure(&configuration)
+        let controller = GitopsIdentityController(configuration: configuration, client: client)
+        let task = Task { try await controller.run() }
+        return (controller, task)
+    }
+
+    static let appProjectCRD = """
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata: {name: appprojects.argoproj.io}
+    spec:
+      group: argoproj.io
+      names: {kind: AppProject, listKind: AppProjectList, plural: appprojects, singular: appproject, shortNames: [appproj]}
+      scope: Namespaced
+      versions:
+      - name: v1alpha1
+        served: true
+        storage: true
+        schema:
+          openAPIV3Schema:
+            type: object
+            x-kubernetes-preserve-unknown-fields: true
+    """
+}
+
+/// Polls until `condition` holds or `timeout` passes.
+func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(25))
+    }
+    return await condition()
+}
