@@ -93,7 +93,7 @@ let package = Package(
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "ControllerTests", dependencies: [
-            "Controller", "Identity", "TokenBroker", "Kube", "LocalControlPlane", "JOSE", "HTTP",
+            "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
