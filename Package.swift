@@ -88,12 +88,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Test support shared by test targets: running CLIs (kubectl, the project's executable).
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+
         // Benchmarks print numbers; they are not tests.
         .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane"]),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "ControllerTests", dependencies: [
-            "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP",
+            "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP", "TestSupport",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),

@@ -53,7 +53,8 @@ public actor LeaderElector {
         await renewUntilLost()
         leading.cancel()
         _ = await leading.value
-        if Task.isCancelled { await release() }
+        // The release runs in a task of its own: the cancelled task would cancel its request.
+        if Task.isCancelled { await Task { await self.release() }.value }
         isLeader = false
     }
 
