@@ -12,16 +12,18 @@ public final class ArgoCDSim: Sendable {
     public let namespace: String
     private let kubeSim: KubeSim
     private let settings: ArgoServerSettings
+    private let progress: ArgoSettingsProgress
     private let server: LoopbackHTTPSServer
     private let watcher: ArgoSettingsWatcher
 
     private init(baseURL: String, caPEM: String, namespace: String, kubeSim: KubeSim, settings: ArgoServerSettings,
-                 server: LoopbackHTTPSServer, watcher: ArgoSettingsWatcher) {
+                 progress: ArgoSettingsProgress, server: LoopbackHTTPSServer, watcher: ArgoSettingsWatcher) {
         self.baseURL = baseURL
         self.caPEM = caPEM
         self.namespace = namespace
         self.kubeSim = kubeSim
         self.settings = settings
+        self.progress = progress
         self.server = server
         self.watcher = watcher
     }
@@ -35,11 +37,13 @@ public final class ArgoCDSim: Sendable {
         let server = try await LoopbackHTTPSServer.start(tls: tls.server) { request in
             await handle(request, settings: settings, proxy: proxy)
         }
+        let progress = ArgoSettingsProgress()
         let watcher = await ArgoSettingsWatcher.start(kubeSim: kubeSim, namespace: namespace) { snapshot in
             await settings.apply(snapshot)
+            await progress.record(snapshot)
         }
         return ArgoCDSim(baseURL: server.baseURL, caPEM: tls.caPEM, namespace: namespace, kubeSim: kubeSim,
-                         settings: settings, server: server, watcher: watcher)
+                         settings: settings, progress: progress, server: server, watcher: watcher)
     }
 
     private static func handle(_ request: ServerRequest, settings: ArgoServerSettings, proxy: DexReverseProxy) async -> ServerResponse {
@@ -61,24 +65,7 @@ public final class ArgoCDSim: Sendable {
     /// Waits until the double has applied argocd-cm, argocd-rbac-cm and argocd-secret as the
     /// KubeSim stores them now; false when `timeout` passes first.
     public func waitForSettings(timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let seen = await settings.changes.count
-            if await caughtUp() { return true }
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { return false }
-            _ = await settings.changes.wait(after: seen, timeout: remaining)
-        }
-    }
-
-    private func caughtUp() async -> Bool {
-        let applied = await settings.applied
-        for name in ["argocd-cm", "argocd-rbac-cm"] {
-            let stored = await kubeSim.storedObject(group: "", plural: "configmaps", namespace: namespace, name: name)
-            if stored?.resourceVersion != applied.resourceVersion(configMap: name) { return false }
-        }
-        let secret = await kubeSim.storedObject(group: "", plural: "secrets", namespace: namespace, name: "argocd-secret")
-        return secret?.resourceVersion == applied.resourceVersion(secret: "argocd-secret")
+        await progress.waitUntilCurrent(kubeSim: kubeSim, namespace: namespace, timeout: timeout)
     }
 
     public func shutdown() async {

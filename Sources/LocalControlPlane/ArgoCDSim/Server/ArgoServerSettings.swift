@@ -18,9 +18,6 @@ actor ArgoServerSettings {
     }
 
     private(set) var current: Current
-    /// The settings behind `current`, for "has it caught up with the KubeSim" checks.
-    private(set) var applied = ArgoSettingsSnapshot()
-    let changes = ChangeCounter()
     private var providerInputs: (url: String, dex: ArgoDexConfigGenerator.Outcome)?
     private let dexServerURL: String
     private let dexTLS: TLSConfiguration
@@ -32,7 +29,7 @@ actor ArgoServerSettings {
                           rbac: try? RBACConfig(configMapData: [:]), enforceRollback: false, exitReason: nil)
     }
 
-    func apply(_ snapshot: ArgoSettingsSnapshot) async {
+    func apply(_ snapshot: ArgoSettingsSnapshot) {
         let settings = snapshot.dexSettings
         let outcome = ArgoDexConfigGenerator.generate(settings)
         if providerInputs?.url != settings.url || providerInputs?.dex != outcome {
@@ -42,8 +39,6 @@ actor ArgoServerSettings {
         if case .fatal(let reason) = outcome { current.exitReason = reason } else { current.exitReason = nil }
         current.rbac = try? RBACConfig(configMapData: snapshot.configMapData("argocd-rbac-cm") ?? [:])
         current.enforceRollback = snapshot.argocdCM["server.rbac.rollback.enforce.enable"] == "true"
-        applied = snapshot
-        await changes.bump()
     }
 
     /// Dex mode needs `url` and a dex.config that generates; otherwise SSO is not configured and

@@ -8,7 +8,7 @@ struct DexReverseProxy: Sendable {
     /// Hop-by-hop and framing headers the proxy (or the client library) sets itself.
     static let droppedHeaders: Set<String> = [
         "host", "connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade",
-        "proxy-connection",
+        "proxy-connection", "expect",
     ]
 
     let target: String

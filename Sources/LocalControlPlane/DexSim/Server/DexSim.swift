@@ -14,13 +14,17 @@ public final class DexSim: Sendable {
     public let caPEM: String
     private let server: LoopbackHTTPSServer
     private let watcher: ArgoSettingsWatcher?
+    /// Bundled mode only: what has been applied of the KubeSim's settings.
+    private let bundled: (kubeSim: KubeSim, namespace: String, progress: ArgoSettingsProgress)?
 
-    private init(runtime: DexRuntime, server: LoopbackHTTPSServer, caPEM: String, watcher: ArgoSettingsWatcher?) {
+    private init(runtime: DexRuntime, server: LoopbackHTTPSServer, caPEM: String, watcher: ArgoSettingsWatcher?,
+                 bundled: (kubeSim: KubeSim, namespace: String, progress: ArgoSettingsProgress)?) {
         self.runtime = runtime
         self.server = server
         self.baseURL = server.baseURL
         self.caPEM = caPEM
         self.watcher = watcher
+        self.bundled = bundled
     }
 
     /// Argo CD bundled mode: follows argocd-cm and the secrets of `namespace` in the KubeSim
@@ -29,10 +33,13 @@ public final class DexSim: Sendable {
                              log: @escaping @Sendable (String) -> Void = { _ in }) async throws -> DexSim {
         let runtime = DexRuntime(log: log)
         let (server, tls) = try await serve(runtime)
+        let progress = ArgoSettingsProgress()
         let watcher = await ArgoSettingsWatcher.start(kubeSim: kubeSim, namespace: namespace) { snapshot in
             await runtime.apply(snapshot.dexSettings)
+            await progress.record(snapshot)
         }
-        return DexSim(runtime: runtime, server: server, caPEM: tls.caPEM, watcher: watcher)
+        return DexSim(runtime: runtime, server: server, caPEM: tls.caPEM, watcher: watcher,
+                      bundled: (kubeSim, namespace, progress))
     }
 
     /// Standalone: `config` gets this server's base URL and returns a complete Dex config (YAML),
@@ -47,7 +54,7 @@ public final class DexSim: Sendable {
             await server.shutdown()
             throw error
         }
-        return DexSim(runtime: runtime, server: server, caPEM: tls.caPEM, watcher: nil)
+        return DexSim(runtime: runtime, server: server, caPEM: tls.caPEM, watcher: nil, bundled: nil)
     }
 
     private static func serve(_ runtime: DexRuntime) async throws -> (LoopbackHTTPSServer, LoopbackTLS) {
@@ -80,6 +87,13 @@ public final class DexSim: Sendable {
             if case .running(let current) = state { return current > generation }
             return false
         }
+    }
+
+    /// Bundled mode: waits until Dex has applied argocd-cm and the secrets as the KubeSim stores
+    /// them now (restarted or gone down as they say); false on timeout. Standalone: true.
+    public func waitForSettings(timeout: Duration = .seconds(10)) async -> Bool {
+        guard let bundled else { return true }
+        return await bundled.progress.waitUntilCurrent(kubeSim: bundled.kubeSim, namespace: bundled.namespace, timeout: timeout)
     }
 
     public func shutdown() async {
