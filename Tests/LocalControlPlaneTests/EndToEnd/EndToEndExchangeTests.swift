@@ -3,6 +3,12 @@ import JSON
 import LocalControlPlane
 import Testing
 
+/// One local Argo CD at a time: each start generates several RSA keys on the shared cooperative
+/// pool (2 cores here), and running them all at once starves timing-sensitive tests elsewhere.
+@Suite("Local Argo CD end to end", .serialized)
+struct LocalArgoCDEndToEnd {}
+
+extension LocalArgoCDEndToEnd {
 /// The end-to-end proof without the controller: a TokenRequest token from the KubeSim,
 /// exchanged by hand at the Dex double as argo-cd-cli, accepted by the Argo CD double with
 /// can-i answers exactly as a hand-written policy says.
@@ -129,4 +135,5 @@ struct EndToEndExchangeTests {
         let token = try await Self.token(env, calls)
         #expect(try await calls.canI(token, "applications", "sync", "team-a/app").value == "yes")
     }
+}
 }

@@ -3,6 +3,7 @@ import JSON
 import LocalControlPlane
 import Testing
 
+extension LocalArgoCDEndToEnd {
 /// argocd-operator mode: argocd-cm is derived from the ArgoCD resource, and direct edits revert.
 @Suite("End to end: operator mode")
 struct OperatorModeEndToEndTests {
@@ -43,7 +44,8 @@ struct OperatorModeEndToEndTests {
             Issue.record("Dex is not running the reverted config")
             return
         }
-        let token = try await EndToEndExchangeTests.token(env, calls)
+        let token = try await LocalArgoCDEndToEnd.EndToEndExchangeTests.token(env, calls)
         #expect(try await calls.canI(token, "applications", "sync", "team-a/app").value == "yes")
     }
+}
 }
