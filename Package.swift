@@ -52,14 +52,16 @@ let package = Package(
             "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON", .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
-        // Loopback doubles of Dex and Argo CD (issue 4): shares only JOSE/JSON with the client side,
-        // uses HTTP as its outbound client (upstream discovery/JWKS) and Kube to watch argocd-cm.
+        // Loopback doubles of Kubernetes, Dex and Argo CD (issue 4): shares only JOSE/JSON with the
+        // client side; reads argocd-cm and friends from the KubeSim in-process (never through Kube,
+        // which it exists to test); still uses HTTP as its outbound client for upstream
+        // discovery/JWKS and Dex's keys, until it has a client of its own.
         // Test PKI: keys and X.509 certificates made with the system OpenSSL.
         .target(name: "PKI", dependencies: ["COpenSSL"]),
         .target(
             name: "LocalControlPlane",
             dependencies: [
-                "PKI", "JOSE", "JSON", "HTTP", "Kube", "COpenSSL",
+                "PKI", "JOSE", "JSON", "HTTP", "COpenSSL",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
