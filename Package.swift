@@ -82,8 +82,15 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
+        // `gitops-identity playground`: the local control plane and the controller in one process.
+        .target(name: "Playground", dependencies: [
+            "Controller", "LocalControlPlane", "Kube", "HTTP", "JOSE", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         .executableTarget(name: "gitops-identity", dependencies: [
-            "TokenExchange", "DexConfig", "Controller",
+            "TokenExchange", "DexConfig", "Controller", "Playground",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -49,6 +49,8 @@ public actor TokenBroker {
         var lastRenewedAt: Date?
         var failures = 0
         var generation = 0
+        /// What the last attempt reported; nil before the first one finished.
+        var state: TokenStatus.State?
     }
 
     private let client: KubeClient
@@ -100,8 +102,19 @@ public actor TokenBroker {
 
     public func status(of bindingKey: String) -> TokenStatus? {
         guard let entry = entries[bindingKey] else { return nil }
-        return status(for: entry, state: entry.expiresAt.map { $0 > clock.now() } == true ? .ready
-                      : .failed(reason: "TokenPending", message: "no token has been issued yet"))
+        guard var state = entry.state else {
+            return status(for: entry, state: .failed(reason: "TokenPending", message: "no token has been issued yet"))
+        }
+        // A token that expired since the last report is not ready, whatever that report said.
+        if let expiresAt = entry.expiresAt, expiresAt <= clock.now() {
+            switch state {
+            case .ready, .renewalFailing(_, _):
+                state = .failed(reason: "TokenExpired", message: "the published token expired at \(SecretPublisher.rfc3339(expiresAt)) and could not be renewed")
+            case .failed:
+                break
+            }
+        }
+        return status(for: entry, state: state)
     }
 
     public var targetCount: Int { entries.count }
@@ -214,6 +227,7 @@ public actor TokenBroker {
             current.keyID = token.keyID
             current.lastRenewedAt = now
             current.renewAt = RenewalSchedule.renewAt(issuedAt: now, expiresAt: token.expiresAt, fraction: target.renewAtFraction)
+            current.state = .ready
             entries[key] = current
             if let renewAt = current.renewAt { schedule.schedule(key, at: renewAt, replace: true) }
             TokenMetrics.issued(target, expiresAt: token.expiresAt, renewAt: current.renewAt, at: now)
@@ -226,12 +240,13 @@ public actor TokenBroker {
             current.failures += 1
             let retry = RenewalSchedule.retryAt(now: now, failures: current.failures, currentExpiry: current.expiresAt)
             current.renewAt = retry
-            entries[key] = current
-            schedule.schedule(key, at: retry, replace: true)
             let stillValid = current.expiresAt.map { $0 > now } ?? false
             let state: TokenStatus.State = stillValid
                 ? .renewalFailing(reason: failure.reason, message: failure.message + "; the current token stays valid until \(SecretPublisher.rfc3339(current.expiresAt ?? now))")
                 : .failed(reason: failure.reason, message: failure.message)
+            current.state = state
+            entries[key] = current
+            schedule.schedule(key, at: retry, replace: true)
             await reporter.status(key, status(for: current, state: state))
             await reporter.event(target, true, "TokenRenewalFailed", failure.message)
         }

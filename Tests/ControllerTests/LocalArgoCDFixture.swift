@@ -1,0 +1,111 @@
+import Controller
+import ControllerRuntime
+import Foundation
+import HTTP
+import JSON
+import Kube
+import LocalControlPlane
+import Logging
+import Synchronization
+
+/// The whole local control plane (API server, Dex, Argo CD) plus a client, the CRD and a
+/// team namespace with a ServiceAccount: everything the controller's token path touches.
+struct LocalArgoCDFixture {
+    let argo: LocalArgoCD
+    let client: KubeClient
+    let dexCAFile: String
+
+    static func start(operatorMode: Bool = false) async throws -> LocalArgoCDFixture {
+        let argo = try await LocalArgoCD.start(.init(operatorMode: operatorMode))
+        let client = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
+        let crdFixture = ControlPlaneFixture(sim: argo.kube, client: client)
+        try await crdFixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
+        for namespace in ["team-a", "team-b"] {
+            _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
+        }
+        _ = try await client.create(ServiceAccount(metadata: ObjectMeta(name: "ci", namespace: "team-a")))
+        _ = try await client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject",
+                                               metadata: ObjectMeta(name: "team-a", namespace: "argocd",
+                                                                    annotations: ["gitops-identity.io/allowed-namespaces": "team-a"]),
+                                               fields: ["spec": ["sourceRepos": ["*"]]]), ControlPlaneFixture.appProjects)
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("dex-ca-\(UUID().uuidString).pem").path
+        try argo.dex.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        return LocalArgoCDFixture(argo: argo, client: client, dexCAFile: caFile)
+    }
+
+    var fixture: ControlPlaneFixture { ControlPlaneFixture(sim: argo.kube, client: client) }
+
+    /// The controller configured against this control plane, logging into `logs`.
+    func startController(logs: LogCapture? = nil, _ configure: (inout ControllerConfiguration) -> Void = { _ in }) async throws
+        -> (GitopsIdentityController, Task<Void, Error>) {
+        var configuration = ControllerConfiguration()
+        configuration.kubeconfig = argo.kube.kubeconfigPath
+        configuration.connectorDebounce = .milliseconds(200)
+        configuration.metricsBindAddress = "0"
+        configuration.healthProbeBindAddress = "0"
+        // argocd-dex-server's own address with the issuer's path (Argo CD: <url>/api/dex).
+        configuration.dexURL = URL(string: argo.dex.baseURL + "/api/dex")
+        configuration.dexIssuer = argo.dexIssuer
+        configuration.dexCAFile = dexCAFile
+        configuration.argoCDServer = argo.argo.baseURL
+        configuration.dexKeyPollInterval = .seconds(1)
+        configure(&configuration)
+        let logger = logs.map { capture in Logger(label: "gitops-identity", factory: { _ in capture.handler }) } ?? Logger(label: "gitops-identity")
+        let controller = GitopsIdentityController(configuration: configuration, client: client, logger: logger)
+        return (controller, Task { try await controller.run() })
+    }
+
+    func serviceAccountBinding(_ name: String = "deployer", object: String = "team-a/*") -> KubeObject {
+        fixture.binding(name, namespace: "team-a", spec: [
+            "serviceAccount": ["name": "ci"],
+            "policies": [["resource": "applications", "actions": ["get", "sync"], "object": .string(object)]],
+        ])
+    }
+
+    func secretToken(_ name: String = "deployer-argocd-token") async -> String? {
+        (try? await client.get(Secret.self, namespace: "team-a", name: name))?.string("token")
+    }
+
+    /// Argo CD's answer to `can-i` for a token.
+    func canI(_ token: String, _ resource: String, _ action: String, _ object: String) async throws -> (status: Int, body: String) {
+        let http = HTTPClient(options: .init(tls: TLSConfiguration(certificateAuthority: .memory(Data(argo.argo.caPEM.utf8)))))
+        let escaped = object.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? object
+        let url = try URL(string: "\(argo.argo.baseURL)/api/v1/account/can-i/\(resource)/\(action)/\(escaped)").orThrow()
+        let response = try await http.send(HTTPRequest(url: url).withBearer(token))
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    func shutdown() async { await argo.shutdown() }
+}
+
+/// Collects log lines (rendered with metadata) for assertions.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+
+    var handler: any LogHandler { CapturingLogHandler(capture: self) }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+private struct CapturingLogHandler: LogHandler {
+    let capture: LogCapture
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        capture.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { _, new in new })")
+    }
+}
+
+struct MissingValue: Error {}
+
+extension Optional {
+    func orThrow() throws -> Wrapped {
+        guard let self else { throw MissingValue() }
+        return self
+    }
+}
