@@ -23,6 +23,7 @@ test: deps
 	$(SWIFT) test --skip-build
 
 playground: deps
+	$(SWIFT) build --product gitops-identity
 	$(SWIFT) run gitops-identity playground
 
 clean:

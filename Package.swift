@@ -105,7 +105,7 @@ let package = Package(
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "ControllerTests", dependencies: [
-            "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP", "TestSupport",
+            "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP", "TestSupport", "Playground",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),

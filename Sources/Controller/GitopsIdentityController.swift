@@ -73,7 +73,7 @@ public actor GitopsIdentityController {
                                        clusterIssuer: issuer),
             connectorDebounce: configuration.connectorDebounce, workers: configuration.workers, clock: clock,
             eventInstance: configuration.identity, tokenDelivery: delivery,
-            onDexConfigWritten: { await broker?.checkDexKeys() })
+            onDexConfigWritten: { await broker?.dexConfigWritten() })
         let controller = BindingController(client: client, options: options)
         await requeue.set { key in await controller.requeue(key) }
         self.controller = controller

@@ -125,7 +125,8 @@ public struct Playground {
         let endpoints: JSONValue = [
             "apiServer": .string(local.kube.baseURL),
             "serviceAccountIssuer": .string(local.serviceAccountIssuer),
-            "dex": ["issuer": .string(local.dexIssuer), "url": .string(local.dex.baseURL), "caFile": .string(directory + "/dex-ca.crt")],
+            "dex": ["issuer": .string(local.dexIssuer), "url": .string(local.dex.baseURL + "/api/dex"),
+                    "tokenEndpoint": .string(local.dex.baseURL + "/api/dex/token"), "caFile": .string(directory + "/dex-ca.crt")],
             "argocd": ["url": .string(local.argo.baseURL), "caFile": .string(directory + "/argocd-ca.crt")],
         ]
         try endpoints.encoded().write(to: URL(fileURLWithPath: directory + "/endpoints.json"))

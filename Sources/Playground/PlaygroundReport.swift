@@ -29,6 +29,23 @@ struct PlaygroundReport {
         return object?.status?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == "Ready" }?["status"]?.stringValue
     }
 
+    /// PEM blocks shortened to one line: the report is about connectors, not certificates.
+    static func foldingCertificates(_ text: String) -> String {
+        var output: [String] = []
+        var inBlock = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.contains("-----BEGIN ") {
+                inBlock = true
+                output.append(line.replacingOccurrences(of: "-----BEGIN CERTIFICATE-----", with: "<PEM certificate>"))
+            } else if line.contains("-----END ") {
+                inBlock = false
+            } else if !inBlock {
+                output.append(String(line))
+            }
+        }
+        return output.joined(separator: "\n")
+    }
+
     /// Prints everything; returns whether the can-i answers were exactly as granted.
     func printAll(namespace: String) async -> Bool {
         print("\n== CiIdentityBindings")
@@ -42,7 +59,7 @@ struct PlaygroundReport {
 
         print("\n== Dex connectors in argocd-cm dex.config")
         let argoCM = try? await client.get(ConfigMap.self, namespace: local.namespace, name: "argocd-cm")
-        print(argoCM?.data?["dex.config"] ?? "(none)")
+        print(Self.foldingCertificates(argoCM?.data?["dex.config"] ?? "(none)"))
 
         print("== RBAC lines in argocd-rbac-cm")
         let rbac = (try? await client.get(ConfigMap.self, namespace: local.namespace, name: "argocd-rbac-cm"))?.data ?? [:]

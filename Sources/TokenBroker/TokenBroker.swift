@@ -64,6 +64,8 @@ public actor TokenBroker {
     private var running: [String: Task<Void, Never>] = [:]
     private var waiter: CheckedContinuation<Void, Never>?
     private var timer: Task<Void, Never>?
+    private var knownKeyIDs: Set<String>?
+    private var fastPollUntil: Date?
     public private(set) var issued = 0
     public private(set) var failed = 0
 
@@ -124,11 +126,14 @@ public actor TokenBroker {
 
     // MARK: Dex key changes
 
-    /// Re-issues, now, every token signed by a key Dex no longer publishes.
+    /// Re-issues, now, every token signed by a key Dex no longer publishes, and retries at once
+    /// every binding that is failing (a new key set means Dex is back, probably with the
+    /// connector it was missing).
     public func dexKeysChanged(current keyIDs: Set<String>) -> Int {
         var count = 0
         for (key, entry) in entries {
-            if let kid = entry.keyID, !keyIDs.contains(kid) {
+            let signedByVanishedKey = entry.keyID.map { !keyIDs.contains($0) } ?? false
+            if signedByVanishedKey || entry.failures > 0 {
                 schedule.schedule(key, at: clock.now(), replace: true)
                 count += 1
             }
@@ -137,10 +142,16 @@ public actor TokenBroker {
         return count
     }
 
-    /// Fetches Dex's current keys and reacts to a change; returns the number of tokens re-issued.
+    /// Fetches Dex's current keys and reacts when they differ from the last set seen; returns
+    /// the number of tokens re-issued.
     @discardableResult
     public func checkDexKeys() async -> Int {
         guard let current = try? await exchanger.keySet.currentKeyIDs() else { return 0 }
+        defer { knownKeyIDs = current }
+        guard let known = knownKeyIDs, known != current else {
+            if knownKeyIDs == nil { knownKeyIDs = current }
+            return 0
+        }
         let affected = dexKeysChanged(current: current)
         if affected > 0, let any = entries.values.first?.target {
             await reporter.event(any, false, "DexKeysRotated", "Dex's signing keys changed; re-issuing \(affected) token(s)")
@@ -148,12 +159,20 @@ public actor TokenBroker {
         return affected
     }
 
-    /// Polls Dex's key set until cancelled.
+    /// Polls Dex's key set until cancelled: every `interval`, and every second for half a
+    /// minute after `dexConfigWritten()` (Argo CD restarts Dex a moment after the write).
     public func watchDexKeys(every interval: Duration) async {
         while !Task.isCancelled {
-            do { try await clock.sleep(for: interval) } catch { return }
+            let fast = fastPollUntil.map { clock.now() < $0 } ?? false
+            do { try await clock.sleep(for: fast ? .seconds(1) : interval) } catch { return }
             await checkDexKeys()
         }
+    }
+
+    /// This controller just wrote `dex.config`: Dex is about to restart with new keys.
+    public func dexConfigWritten() async {
+        fastPollUntil = clock.now().addingTimeInterval(30)
+        await checkDexKeys()
     }
 
     // MARK: The schedule

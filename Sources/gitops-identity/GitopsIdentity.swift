@@ -8,7 +8,7 @@ struct GitopsIdentity: AsyncParsableCommand {
         commandName: "gitops-identity",
         abstract: "Short-lived Argo CD tokens for CI jobs and workloads, through Dex token exchange.",
         version: version,
-        subcommands: [ControllerCommand.self, ExchangeCommand.self, VersionCommand.self])
+        subcommands: [ControllerCommand.self, ExchangeCommand.self, PlaygroundCommand.self, VersionCommand.self])
 }
 
 struct VersionCommand: ParsableCommand {

@@ -69,8 +69,10 @@ public final class LoopbackHTTPSServer: Sendable {
     public func shutdown() async {
         try? await serverChannel.close()
         await streams.abortAll()
-        for channel in connections.drain() {
-            try? await channel.close()
+        await withTaskGroup(of: Void.self) { group in
+            for channel in connections.drain() {
+                group.addTask { try? await channel.close() }
+            }
         }
     }
 
@@ -78,6 +80,9 @@ public final class LoopbackHTTPSServer: Sendable {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem)
         var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        // Closing waits for the peer's close_notify up to this long (5 s by default); a double
+        // that shuts down with idle keep-alive connections open must not wait for each of them.
+        config.shutdownTimeout = .milliseconds(100)
         if let caPEM = tls.clientCATrustPEM {
             let roots = try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8))
             config.trustRoots = .certificates(roots)

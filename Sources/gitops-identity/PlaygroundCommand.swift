@@ -1,0 +1,44 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Playground
+
+/// `gitops-identity playground`: the whole flow on a laptop, in one process.
+struct PlaygroundCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "playground",
+        abstract: "Run a local API server, Dex and Argo CD with the controller, apply the samples and show the flow.")
+
+    @Flag(help: "Exit after the report: 0 when the samples became Ready and can-i answered as granted.")
+    var once = false
+
+    @Option(help: "Directory for kubeconfig, ca.crt and endpoints.json (default: a new temporary folder).")
+    var stateDir: String?
+
+    @Option(help: "Repository root holding crds/ and config/ (default: the current directory).")
+    var manifests: String?
+
+    func run() async throws {
+        let playground = Playground(options: .init(manifests: manifests ?? FileManager.default.currentDirectoryPath,
+                                                   stateDirectory: stateDir))
+        let (running, succeeded) = try await playground.start()
+        if once {
+            await running.shutdown()
+            print(succeeded ? "\nplayground: all sample bindings Ready, can-i as granted" : "\nplayground: FAILED (see above)")
+            if !succeeded { throw ExitCode(1) }
+            return
+        }
+        print("""
+
+        The playground keeps running. Try:
+          export KUBECONFIG=\(playground.options.stateDirectory)/kubeconfig
+          kubectl get cib -A -w
+        Ctrl-C stops it.
+        """)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { continuation.resume() }
+            _ = signals
+        }
+        await running.shutdown()
+    }
+}
