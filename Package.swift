@@ -103,6 +103,15 @@ let package = Package(
         // Benchmarks print numbers; they are not tests.
         .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane"]),
 
+        // Reliability (docs/reliability.md): seeded fuzzers of every parser, and the chaos soak.
+        .target(name: "FuzzTargets", dependencies: ["Kube", "JOSE", "DexConfig", "ArgoRBAC", .product(name: "Yams", package: "Yams")]),
+        .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
+        .target(name: "SoakEngine", dependencies: [
+            "Controller", "LocalControlPlane", "Kube", "JOSE", "JSON", "HTTP", "DexConfig", "ArgoRBAC",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "soak", dependencies: ["SoakEngine"]),
+
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "ControllerTests", dependencies: [
             "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP", "TestSupport", "Playground",
@@ -126,6 +135,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "DexConfig", "ArgoRBAC", "Kube", "JOSE"]),
+        .testTarget(name: "SoakTests", dependencies: ["SoakEngine"]),
         .testTarget(name: "LocalControlPlaneTests", dependencies: ["LocalControlPlane", "JOSE", "JSON", "HTTP", "Kube"]),
     ],
     swiftLanguageModes: [.v6]

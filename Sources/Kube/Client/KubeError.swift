@@ -73,7 +73,7 @@ public enum KubeError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Maps a non-2xx HTTP answer; bodies that are not a Status still give a typed error.
-    init(httpStatus code: Int, headers: [String: String], body: Data) {
+    package init(httpStatus code: Int, headers: [String: String], body: Data) {
         if let status = try? JSONDecoder().decode(Status.self, from: body), status.kind == "Status" || status.reason != nil {
             self.init(status: status, httpCode: code, retryAfterHeader: headers["retry-after"])
         } else {

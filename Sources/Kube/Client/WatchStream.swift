@@ -28,11 +28,12 @@ public struct WatchStream<T: KubeObjectProtocol>: AsyncSequence, Sendable {
 }
 
 /// Decodes one watch line. ERROR events become the `KubeError` their Status describes.
-enum WatchEventDecoder {
+/// `package`: the fuzzers (Sources/FuzzTargets) feed it arbitrary lines in release builds.
+package enum WatchEventDecoder {
     private struct Envelope: Decodable { var type: WatchEventType }
     private struct Body<O: Decodable>: Decodable { var object: O }
 
-    static func decode<T: KubeObjectProtocol>(_ type: T.Type, line: Data) throws(KubeError) -> WatchEvent<T> {
+    package static func decode<T: KubeObjectProtocol>(_ type: T.Type, line: Data) throws(KubeError) -> WatchEvent<T> {
         let decoder = JSONDecoder()
         let kind: WatchEventType
         do {
