@@ -29,8 +29,10 @@ enum YAMLNodes {
     }
 
     /// The value stored under a string key, matching the key as Dex's YAML decoder would.
+    /// The key must be a string as a YAML decoder resolves it: `!!binary id` (found by the fuzzer)
+    /// is not `id`, so a connector keyed that way is not a managed one and must never be replaced.
     static func value(of key: String, in mapping: Node.Mapping) -> Node? {
-        mapping.first { $0.key.string == key }?.value
+        mapping.first { $0.key.string == key && $0.key.tag == Tag(.str) }?.value
     }
 
     /// The connector's `id`, when the entry is a mapping with a string id.
