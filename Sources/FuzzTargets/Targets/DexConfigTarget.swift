@@ -22,7 +22,7 @@ enum DexConfigTarget {
 
     static func check(text: String, desired: ManagedConnectorSet) throws(FuzzFailure) {
         let plan = DexConfigMerge.plan(current: text, desired: desired)
-        let input = HumanView(text: text)
+        let input = DexConfigHumanView(text: text)
         switch plan.change {
         case .refused:
             return
@@ -38,7 +38,7 @@ enum DexConfigTarget {
             }
         case let .write(output):
             guard let input else { throw fail("wrote over a dex.config that does not parse") }
-            guard let written = HumanView(text: output) else { throw fail("wrote a dex.config that does not parse") }
+            guard let written = DexConfigHumanView(text: output) else { throw fail("wrote a dex.config that does not parse") }
             if written.humanConnectors != input.humanConnectors { throw fail("human connectors changed") }
             if written.otherKeys.map(\.key) != input.otherKeys.map(\.key) || written.otherKeys.map(\.value) != input.otherKeys.map(\.value) {
                 throw fail("human top-level keys changed: \(input.otherKeys.map(\.key)) → \(written.otherKeys.map(\.key))")
@@ -58,15 +58,16 @@ enum DexConfigTarget {
 
 /// A dex.config as the oracle sees it, independently of DexConfigDocument: each node rendered to
 /// a canonical string (values only; quoting, flow/block style and comments do not count).
-struct HumanView {
-    var humanConnectors: [String] = []
-    var managedIDs: [String] = []
-    var otherKeys: [(key: String, value: String)] = []
-    var hasConnectorsKey = false
-    var connectorCount = 0
+/// The soak judges the live `dex.config` with it too.
+public struct DexConfigHumanView: Sendable {
+    public var humanConnectors: [String] = []
+    public var managedIDs: [String] = []
+    public var otherKeys: [(key: String, value: String)] = []
+    public var hasConnectorsKey = false
+    public var connectorCount = 0
 
     /// nil when the text is not YAML, not a mapping, or its connectors are not a list of mappings.
-    init?(text: String) {
+    public init?(text: String) {
         guard !text.allSatisfy(\.isWhitespace) else { return }
         let composed: Node?
         do { composed = try Yams.compose(yaml: text) } catch { return nil }
@@ -94,7 +95,7 @@ struct HumanView {
         managedIDs.sort()
     }
 
-    static func canonical(_ node: Node) -> String {
+    public static func canonical(_ node: Node) -> String {
         switch node {
         case let .scalar(scalar): return "s(\(scalar.string))"
         case let .mapping(mapping): return "{" + mapping.map { canonical($0.key) + ":" + canonical($0.value) }.joined(separator: ",") + "}"
