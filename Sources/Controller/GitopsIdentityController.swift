@@ -91,6 +91,9 @@ public actor GitopsIdentityController {
             }
             await group.waitForAll()
         }
+        // With "leading: reconciling", brackets the time this replica acted as leader (the soak's
+        // leadership check reads both lines).
+        logger.info("stopped leading")
     }
 
     private func setPhase(_ phase: Phase) { self.phase = phase }
