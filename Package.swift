@@ -107,7 +107,7 @@ let package = Package(
         .target(name: "FuzzTargets", dependencies: ["Kube", "JOSE", "DexConfig", "ArgoRBAC", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         .target(name: "SoakEngine", dependencies: [
-            "Controller", "LocalControlPlane", "Kube", "JOSE", "JSON", "HTTP", "DexConfig", "ArgoRBAC",
+            "Controller", "LocalControlPlane", "Kube", "JOSE", "JSON", "HTTP", "DexConfig", "ArgoRBAC", "FuzzTargets",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "soak", dependencies: ["SoakEngine"]),
