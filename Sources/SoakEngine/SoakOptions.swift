@@ -55,9 +55,9 @@ public struct SoakReport: Sendable {
     /// The table the soak prints (and docs/reliability.md quotes).
     public var table: String {
         var lines = ["seed \(seed): \(passed ? "PASS" : "FAIL")" + (settledAfter.map { ", converged \(Self.seconds($0)) after the faults stopped" } ?? ", did not converge")]
-        lines.append("  #  invariant                                                                checked  violations")
+        lines.append("  #  invariant                                                                        checked  violations")
         for result in invariants {
-            lines.append("  \(result.number)  \(result.title.padding(toLength: 72, withPad: " ", startingAt: 0)) \(String(result.checked).leftPad(7))  \(String(result.violations.count).leftPad(10))")
+            lines.append("  \(result.number)  \(result.title.padding(toLength: 80, withPad: " ", startingAt: 0)) \(String(result.checked).leftPad(7))  \(String(result.violations.count).leftPad(10))")
             for violation in result.violations.prefix(8) { lines.append("       ✗ \(violation)") }
         }
         lines.append("  faults injected: " + faults.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))

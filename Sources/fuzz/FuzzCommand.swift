@@ -4,10 +4,19 @@ import FuzzTargets
 /// `swift run -c release fuzz <target|all> --seconds N --seed S [--root DIR]`: the seeded
 /// fuzzer for long runs. It prints run counts per target and, for a broken promise, the input
 /// (base64) and where it was saved; a crash leaves the input in `fuzz-crash-<target>.bin` (the
-/// signal handler below writes the last input before the process dies).
+/// handler in CrashInput.swift writes the last input before the process dies). Built with
+/// `-DLIBFUZZER` and the sanitizers, it is libFuzzer instead (LibFuzzerDriver.swift).
 @main
 struct FuzzCommand {
     static func main() {
+        #if LIBFUZZER
+        LibFuzzerDriver.run()
+        #else
+        seeded()
+        #endif
+    }
+
+    static func seeded() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         func option(_ name: String) -> String? {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
