@@ -27,6 +27,21 @@ struct FuzzCommand {
         let seed = UInt64(option("--seed") ?? "") ?? UInt64.random(in: 0...UInt64(UInt32.max))
         let root = option("--root") ?? FileManager.default.currentDirectoryPath
         let selector = arguments.first ?? "all"
+        // `--input FILE`: replay one saved input (a failure or crash file) against the target.
+        if let path = option("--input") {
+            guard let target = FuzzTarget.named(arguments.first ?? ""), let data = FileManager.default.contents(atPath: path) else {
+                print("usage: fuzz <target> --input FILE")
+                exit(2)
+            }
+            do {
+                try target.check(Array(data))
+                print("\(target.name): no failure")
+                exit(0)
+            } catch {
+                print("\(target.name): FAILURE \(error)")
+                exit(1)
+            }
+        }
         let targets = selector == "all" ? FuzzTarget.all : FuzzTarget.named(selector).map { [$0] } ?? []
         guard !targets.isEmpty else {
             print("unknown target \(selector); targets: \(FuzzTarget.all.map(\.name).joined(separator: " ")) all")
