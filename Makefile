@@ -42,7 +42,7 @@ FUZZ_TARGETS := kubeconfig watch-event status jwt jwks dexconfig rbac
 libfuzzer: deps
 	$(SWIFT) build --product fuzz --scratch-path .build/libfuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -DLIBFUZZER
 	@for t in $(FUZZ_TARGETS); do mkdir -p .build/libfuzzer/corpus/$$t; \
-	  FUZZ_TARGET=$$t .build/libfuzzer/debug/fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$$t .build/libfuzzer/debug/fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=.build/libfuzzer/crash-$$t- .build/libfuzzer/corpus/$$t Fuzz/corpus/$$t > .build/libfuzzer/$$t.log 2>&1; \
 	  status=$$?; grep -E "stat::number_of_executed_units|stat::new_units_added" .build/libfuzzer/$$t.log | sed "s/^/$$t: /"; \
 	  [ $$status -eq 0 ] || { tail -40 .build/libfuzzer/$$t.log; exit 1; }; \
