@@ -17,11 +17,15 @@ public final class KubeSim: Sendable {
         public var anonymousIssuerDiscovery: Bool
         /// Changes a watch can replay; older versions answer 410 Expired.
         public var historyLimit: Int
+        /// How long a watch that asked for bookmarks may sit idle before it gets one.
+        public var bookmarkInterval: Duration
 
-        public init(kubeconfigPath: String? = nil, anonymousIssuerDiscovery: Bool = true, historyLimit: Int = 20_000) {
+        public init(kubeconfigPath: String? = nil, anonymousIssuerDiscovery: Bool = true, historyLimit: Int = 20_000,
+                    bookmarkInterval: Duration = .seconds(5)) {
             self.kubeconfigPath = kubeconfigPath
             self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
             self.historyLimit = historyLimit
+            self.bookmarkInterval = bookmarkInterval
         }
     }
 
@@ -56,7 +60,8 @@ public final class KubeSim: Sendable {
         let faults = KubeSimFaults()
         let state = ClusterState(signer: try ServiceAccountSigner(), historyLimit: options.historyLimit)
         let adminToken = "admin-" + UUID().uuidString.lowercased()
-        let handler = KubeSimHandler(state: state, faults: faults, anonymousIssuerDiscovery: options.anonymousIssuerDiscovery)
+        let handler = KubeSimHandler(state: state, faults: faults, anonymousIssuerDiscovery: options.anonymousIssuerDiscovery,
+                                     bookmarkInterval: options.bookmarkInterval)
         handler.addUser(token: adminToken, SimUser(name: "admin", groups: ["system:masters", "system:authenticated"]))
         let server = try await LoopbackHTTPSServer.start(
             tls: ServerTLS(certificatePEM: try serving.certificatePEM(), keyPEM: try serving.keyPEM(),

@@ -8,13 +8,15 @@ final class KubeSimHandler: Sendable {
     let state: ClusterState
     let faults: KubeSimFaults
     let anonymousIssuerDiscovery: Bool
+    let bookmarkInterval: Duration
     private let users = Mutex<[String: SimUser]>([:])
     private let base = Mutex<String>("")
 
-    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool) {
+    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool, bookmarkInterval: Duration = .seconds(5)) {
         self.state = state
         self.faults = faults
         self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
+        self.bookmarkInterval = bookmarkInterval
     }
 
     func addUser(token: String, _ user: SimUser) { users.withLock { $0[token] = user } }
@@ -80,7 +82,8 @@ final class KubeSimHandler: Sendable {
         if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict() {
             throw APIError.conflict(kind, path.name ?? "")
         }
-        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user).perform(verb)
+        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user,
+                                            bookmarkInterval: bookmarkInterval).perform(verb)
     }
 
     static func verb(_ request: ServerRequest, path: RequestPath) -> String {

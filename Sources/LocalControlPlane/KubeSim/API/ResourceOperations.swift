@@ -9,6 +9,7 @@ struct ResourceOperations {
     let path: RequestPath
     let request: ServerRequest
     let user: SimUser
+    var bookmarkInterval: Duration = .seconds(5)
 
     private var namespace: String? { kind.namespaced ? path.namespace : nil }
     private var wantsTable: Bool { (request.header("Accept") ?? "").contains("as=Table") }
@@ -24,7 +25,8 @@ struct ResourceOperations {
         switch verb {
         case "get": return try await get()
         case "list": return try await list()
-        case "watch": return try await WatchOperation(state: state, faults: faults, kind: kind, namespace: namespace, request: request).start()
+        case "watch": return try await WatchOperation(state: state, faults: faults, kind: kind, namespace: namespace, request: request,
+                                                       bookmarkInterval: bookmarkInterval).start()
         case "create": return try await create()
         case "update": return try await update()
         case "patch": return try await patch()
