@@ -29,4 +29,20 @@ struct KubeSimRegressionTests {
         try await plain.waitFor("the change after idle time") { $0["type"] == "MODIFIED" }
         #expect(plain.types == ["MODIFIED"], "no bookmarks unless asked for")
     }
+
+    /// 403s said `configmaps/status is forbidden: …` for every request: upstream's NewForbidden
+    /// names the group-qualified resource without subresource, and the object when there is one.
+    @Test func forbiddenMessageQualifiesTheResourceAndNamesTheObject() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        sim.addUser(token: "eve-token", name: "eve", groups: [])
+        let eve = RawAPI(sim, token: "eve-token")
+        let status = try await eve.put("/api/v1/namespaces/default/configmaps/x/status", KubeSimWriteProtocolTests.configMap("x"))
+        #expect(status.status == 404, "configmaps serve no status subresource")
+        let lease = try await eve.request(.delete, "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/lock")
+        #expect(lease.message == #"leases.coordination.k8s.io "lock" is forbidden: User "eve" cannot delete resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system""#)
+        #expect(lease.body["details"] == ["name": "lock", "group": "coordination.k8s.io", "kind": "leases"])
+        let token = try await eve.post("/api/v1/namespaces/default/serviceaccounts/ci/token", ["spec": [:]])
+        #expect(token.message == #"serviceaccounts "ci" is forbidden: User "eve" cannot create resource "serviceaccounts/token" in API group "" in the namespace "default""#)
+    }
 }

@@ -126,7 +126,7 @@ final class KubeSimHandler: Sendable {
                                          name: path.name, namespace: kind.namespaced ? path.namespace : nil)
         guard await authorizer().allows(request) else {
             throw APIError.forbidden(user: user.name, verb: verb, kind: kind, resource: kind.plural, subresource: path.subresource,
-                                     namespace: kind.namespaced ? path.namespace : nil)
+                                     name: path.name, namespace: kind.namespaced ? path.namespace : nil)
         }
     }
 
