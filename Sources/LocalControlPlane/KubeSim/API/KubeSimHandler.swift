@@ -132,7 +132,8 @@ final class KubeSimHandler: Sendable {
 
     /// What `kubectl auth can-i` asks.
     private func selfSubjectAccessReview(_ request: ServerRequest, user: SimUser) async throws(APIError) -> ServerResponse {
-        guard request.method == "POST", var review = try? JSONValue.decode(Data(request.body)) else { throw APIError.badRequest("invalid SelfSubjectAccessReview") }
+        guard request.method == "POST" else { throw APIError.methodNotAllowed() }
+        var review = try ProtobufBodies.jsonBody(request)
         let attributes = review["spec"]?["resourceAttributes"]
         let nonResource = review["spec"]?["nonResourceAttributes"]
         var check = Authorizer.Request(user: user, verb: attributes?["verb"]?.stringValue ?? nonResource?["verb"]?.stringValue ?? "",

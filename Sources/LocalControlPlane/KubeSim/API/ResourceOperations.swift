@@ -36,9 +36,7 @@ struct ResourceOperations {
     }
 
     private func body() throws(APIError) -> JSONValue {
-        do { return try JSONValue.decode(Data(request.body)) } catch {
-            throw APIError.badRequest("the body of the request could not be decoded as JSON")
-        }
+        try ProtobufBodies.jsonBody(request)
     }
 
     private func get() async throws(APIError) -> ServerResponse {

@@ -18,7 +18,7 @@ extension ClusterState {
         object["apiVersion"] = .string(kind.apiVersion)
         object["kind"] = .string(kind.kind)
         var meta = object.metadata
-        if let bodyNamespace = meta["namespace"]?.stringValue, let namespace, bodyNamespace != namespace {
+        if let bodyNamespace = meta["namespace"]?.stringValue, !bodyNamespace.isEmpty, let namespace, bodyNamespace != namespace {
             throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
         }
         if kind.namespaced { meta["namespace"] = .string(namespace ?? "") } else { meta["namespace"] = nil }
