@@ -46,6 +46,26 @@ struct KubeSimRegressionTests {
         #expect(token.message == #"serviceaccounts "ci" is forbidden: User "eve" cannot create resource "serviceaccounts/token" in API group "" in the namespace "default""#)
     }
 
+    /// `continue` was an index into the current list, so an object created between two pages
+    /// appeared on the second (and one deleted shifted every later item by one).
+    @Test func continuePagesComeFromTheFirstPagesSnapshot() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        let api = RawAPI(sim)
+        for name in ["a", "b", "c", "d"] { _ = try await api.post(Self.configMaps, KubeSimWriteProtocolTests.configMap(name)) }
+        let first = try await api.get("\(Self.configMaps)?limit=2")
+        let token = try #require(first.body["metadata"]?["continue"]?.stringValue)
+        _ = try await api.delete("\(Self.configMaps)/a")
+        _ = try await api.post(Self.configMaps, KubeSimWriteProtocolTests.configMap("bb"))
+        let escaped = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token
+        let second = try await api.get("\(Self.configMaps)?limit=2&continue=\(escaped)")
+        #expect(second.body["items"]?.arrayValue?.compactMap { $0["metadata"]?["name"]?.stringValue } == ["c", "d"])
+        #expect(second.body["metadata"]?["resourceVersion"] == first.body["metadata"]?["resourceVersion"])
+        #expect(second.body["metadata"]?["continue"] == nil)
+        let reused = try await api.get("\(Self.configMaps)?limit=2&continue=\(escaped)")
+        #expect(reused.status == 410 && reused.reason == "Expired")
+    }
+
     /// kubectl's typed clients (`create namespace|serviceaccount|token`, `auth can-i`) send
     /// `application/vnd.kubernetes.protobuf`; the double answered 400 "could not be decoded as
     /// JSON". Generated marshalling also writes empty strings, so an empty `namespace` in the

@@ -56,27 +56,24 @@ struct ResourceOperations {
         }
         let selector = try labelSelector()
         let fields = try fieldSelector()
-        let snapshot = await state.list(kind.storageKey, namespace: namespace)
-        var items = snapshot.items.filter { selector?.matches($0.labels) ?? true && (fields?.matches(name: $0.name, namespace: $0.namespace) ?? true) }
-        // Paging: `continue` is the index to resume from, bound to the snapshot version.
-        // The token keeps the first page's version, so the list as a whole reports that version
-        // and a watch from it replays whatever changed while the pages were read.
-        var continueToken = ""
-        var listVersion = snapshot.resourceVersion
-        var offset = 0
+        // Paging: the first page takes a snapshot; the continue token names the rest of it,
+        // so every page reports the first page's version and nothing written in between shows.
+        var items: [JSONValue]
+        var listVersion: Int
         if let token = request.query("continue"), !token.isEmpty {
-            let parts = token.split(separator: ":")
-            guard parts.count == 2, let version = Int(parts[0]), let start = Int(parts[1]) else { throw APIError.badRequest("invalid continue token") }
-            if version < (await state.oldestWatchableVersion) {
+            guard let rest = await state.takePage(token) else {
                 throw APIError(code: 410, reason: "Expired", message: "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.")
             }
-            listVersion = version
-            offset = start
-            items = Array(items.dropFirst(start))
+            (items, listVersion) = rest
+        } else {
+            let snapshot = await state.list(kind.storageKey, namespace: namespace)
+            items = snapshot.items.filter { selector?.matches($0.labels) ?? true && (fields?.matches(name: $0.name, namespace: $0.namespace) ?? true) }
+            listVersion = snapshot.resourceVersion
         }
+        var continueToken = ""
         if let limit = Int(request.query("limit") ?? ""), limit > 0, items.count > limit {
+            continueToken = await state.savePage(Array(items.dropFirst(limit)), version: listVersion)
             items = Array(items.prefix(limit))
-            continueToken = "\(listVersion):\(offset + limit)"
         }
         let version = String(listVersion)
         if wantsTable {

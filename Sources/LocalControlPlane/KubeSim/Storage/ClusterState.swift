@@ -69,6 +69,27 @@ actor ClusterState {
         return (items, resourceVersion)
     }
 
+    /// The rest of paged lists, by continue token: a paged list is one snapshot, whatever is
+    /// written between its pages (as etcd reads every page at the first page's revision).
+    private var pagedLists: [String: (items: [JSONValue], version: Int)] = [:]
+    private var pagedListOrder: [String] = []
+    private static let pagedListLimit = 64
+
+    /// Keeps the items a paged list has not returned yet; returns their continue token.
+    func savePage(_ items: [JSONValue], version: Int) -> String {
+        let token = "\(version):\(UUID().uuidString.lowercased())"
+        pagedLists[token] = (items, version)
+        pagedListOrder.append(token)
+        if pagedListOrder.count > Self.pagedListLimit { pagedLists[pagedListOrder.removeFirst()] = nil }
+        return token
+    }
+
+    /// The rest of a paged list (once: every page gets a new token), nil once forgotten.
+    func takePage(_ token: String) -> (items: [JSONValue], version: Int)? {
+        pagedListOrder.removeAll { $0 == token }
+        return pagedLists.removeValue(forKey: token)
+    }
+
     func allObjects(_ storageKey: String) -> [JSONValue] { Array((objects[storageKey] ?? [:]).values) }
 
     func storageKeys() -> [String] { Array(objects.keys) }
