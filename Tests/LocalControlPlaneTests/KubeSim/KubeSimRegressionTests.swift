@@ -102,8 +102,22 @@ struct KubeSimRegressionTests {
         #expect(answer.body["status"]?["allowed"] == true)
         #expect(answer.body["spec"]?["resourceAttributes"]?["subresource"] == "token")
     }
-}
 
+    /// Server-side apply counted an applied `metadata: {name: x}` (an empty object once name and
+    /// namespace are set aside) as a field, so two managers conflicted on `.metadata`.
+    @Test func serverSideApplyDoesNotOwnEmptyObjects() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        let api = RawAPI(sim)
+        for (manager, key) in [("alpha", "x"), ("beta", "y")] {
+            let applied = try await api.request(.patch, "\(Self.configMaps)/shared?fieldManager=\(manager)",
+                                                body: Data(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"shared"},"data":{"\#(key)":"1"}}"#.utf8),
+                                                contentType: "application/apply-patch+yaml")
+            #expect(applied.status == 200 || applied.status == 201, "\(manager): \(applied.message)")
+        }
+        #expect(await sim.storedObject(group: "", plural: "configmaps", namespace: "default", name: "shared")?["data"] == ["x": "1", "y": "1"])
+    }
+}
 
 /// Just enough protobuf wire encoding to build a request body by hand.
 enum Proto {
