@@ -166,16 +166,13 @@ extension ClusterState {
     /// Background garbage collection by ownerReferences uid (or orphaning: dropping the reference).
     private func collectGarbage(owner: JSONValue, orphan: Bool) {
         guard let uid = owner.uid else { return }
-        for storageKey in storageKeys() {
-            for dependent in allObjects(storageKey) {
-                let references = dependent.metadata["ownerReferences"]?.arrayValue ?? []
-                guard references.contains(where: { $0["uid"]?.stringValue == uid }) else { continue }
-                if orphan {
-                    let kept = references.filter { $0["uid"]?.stringValue != uid }
-                    put(storageKey, dependent.settingMetadata("ownerReferences", kept.isEmpty ? nil : .array(kept)), kind: .modified)
-                } else if let kind = kinds.first(where: { $0.storageKey == storageKey }) {
-                    _ = try? delete(kind, namespace: dependent.namespace, name: dependent.name ?? "", options: nil, dryRun: false)
-                }
+        for (storageKey, dependent) in dependents(of: uid) {
+            let references = dependent.metadata["ownerReferences"]?.arrayValue ?? []
+            if orphan {
+                let kept = references.filter { $0["uid"]?.stringValue != uid }
+                put(storageKey, dependent.settingMetadata("ownerReferences", kept.isEmpty ? nil : .array(kept)), kind: .modified)
+            } else if let kind = kinds.first(where: { $0.storageKey == storageKey }) {
+                _ = try? delete(kind, namespace: dependent.namespace, name: dependent.name ?? "", options: nil, dryRun: false)
             }
         }
     }
