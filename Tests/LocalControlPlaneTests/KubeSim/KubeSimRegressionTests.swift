@@ -117,6 +117,28 @@ struct KubeSimRegressionTests {
         }
         #expect(await sim.storedObject(group: "", plural: "configmaps", namespace: "default", name: "shared")?["data"] == ["x": "1", "y": "1"])
     }
+
+    /// Structural-schema `default`s were not applied: a CiIdentityBinding without subjectMode
+    /// was stored without it, where kube-apiserver stores "group" (and a controller reading the
+    /// double would see what no cluster shows). A write that omits a defaulted field is no spec
+    /// change either.
+    @Test func schemaDefaultsAreApplied() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        let api = RawAPI(sim)
+        try await Fixtures.installCRD(api)
+        let created = try await api.post(Fixtures.cibPath, Fixtures.binding("b"))
+        #expect(created.body["spec"]?["subjectMode"] == "group")
+        var explicit = Fixtures.binding("u")
+        explicit["spec"]?["subjectMode"] = "user"
+        #expect(try await api.post(Fixtures.cibPath, explicit).body["spec"]?["subjectMode"] == "user")
+        var omitted = Fixtures.binding("b")
+        omitted["metadata"]?["resourceVersion"] = created.body["metadata"]?["resourceVersion"]
+        let updated = try await api.put("\(Fixtures.cibPath)/b", omitted)
+        #expect(updated.status == 200)
+        #expect(updated.body["metadata"]?["generation"] == 1)
+        #expect(updated.body["spec"]?["subjectMode"] == "group")
+    }
 }
 
 /// Just enough protobuf wire encoding to build a request body by hand.

@@ -101,10 +101,12 @@ extension ClusterState {
                 throw APIError.invalid(kind, name, causes: [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers \(added.sorted())", "FieldValueForbidden")])
             }
         }
+        // Defaults and pruning first, so that a write that differs only by a defaulted or
+        // pruned field is no spec change.
+        object = try validated(kind, object, options: options)
         if Self.specChanged(existing, object) {
             object = object.settingMetadata("generation", .int((oldMeta["generation"]?.intValue ?? 1) + 1))
         }
-        object = try validated(kind, object, options: options)
         try validateOwnerReferences(object, kind: kind)
         if kind.plural == "customresourcedefinitions", !options.dryRun {
             object["status"] = Self.establishedStatus(object)
