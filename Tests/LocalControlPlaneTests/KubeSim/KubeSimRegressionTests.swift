@@ -139,6 +139,73 @@ struct KubeSimRegressionTests {
         #expect(updated.body["metadata"]?["generation"] == 1)
         #expect(updated.body["spec"]?["subjectMode"] == "group")
     }
+
+    /// Foreground deletion added the `foregroundDeletion` finalizer and nothing ever removed it:
+    /// the owner stayed forever and its dependents were never collected. Now the dependents go
+    /// first (one held by its own finalizer holds the owner), then the owner.
+    @Test func foregroundDeletionCollectsDependentsThenTheOwner() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        let api = RawAPI(sim)
+        let owner = try await api.post(Self.configMaps, KubeSimWriteProtocolTests.configMap("owner"))
+        let reference: JSONValue = ["apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": owner.body["metadata"]?["uid"] ?? .null]
+        var plain = KubeSimWriteProtocolTests.configMap("plain")
+        plain["metadata"]?["ownerReferences"] = [reference]
+        var held = KubeSimWriteProtocolTests.configMap("held")
+        held["metadata"]?["ownerReferences"] = [reference]
+        held["metadata"]?["finalizers"] = ["example.com/hold"]
+        #expect(try await api.post(Self.configMaps, plain).status == 201)
+        #expect(try await api.post(Self.configMaps, held).status == 201)
+
+        let deleting = try await api.delete("\(Self.configMaps)/owner", ["propagationPolicy": "Foreground"])
+        #expect(deleting.status == 200)
+        #expect(deleting.body["metadata"]?["finalizers"] == ["foregroundDeletion"])
+        #expect(try await api.get("\(Self.configMaps)/plain").status == 404)
+        #expect(try await api.get("\(Self.configMaps)/held").body["metadata"]?["deletionTimestamp"] != nil)
+        #expect(try await api.get("\(Self.configMaps)/owner").status == 200, "a dependent is left")
+
+        _ = try await api.patch("\(Self.configMaps)/held", "application/merge-patch+json", ["metadata": ["finalizers": nil]])
+        #expect(try await api.get("\(Self.configMaps)/held").status == 404)
+        #expect(try await api.get("\(Self.configMaps)/owner").status == 404, "the last dependent went, so did the owner")
+
+        // Dependents without finalizers go at once, and the owner with them.
+        let quick = try await api.post(Self.configMaps, KubeSimWriteProtocolTests.configMap("quick"))
+        var quickDependent = KubeSimWriteProtocolTests.configMap("quick-dep")
+        quickDependent["metadata"]?["ownerReferences"] = [["apiVersion": "v1", "kind": "ConfigMap", "name": "quick",
+                                                          "uid": quick.body["metadata"]?["uid"] ?? .null]]
+        #expect(try await api.post(Self.configMaps, quickDependent).status == 201)
+        #expect(try await api.delete("\(Self.configMaps)/quick", ["propagationPolicy": "Foreground"]).status == 200)
+        #expect(try await api.get("\(Self.configMaps)/quick-dep").status == 404)
+        #expect(try await api.get("\(Self.configMaps)/quick").status == 404, "not brought back by a stale copy")
+
+        // Without dependents, a foreground delete removes the owner at once.
+        _ = try await api.post(Self.configMaps, KubeSimWriteProtocolTests.configMap("alone"))
+        let alone = try await api.delete("\(Self.configMaps)/alone", ["propagationPolicy": "Foreground"])
+        #expect(alone.status == 200 && alone.body["kind"] == "Status" && alone.body["status"] == "Success")
+    }
+
+    /// Background collection deleted a dependent when any one of its owners went; the garbage
+    /// collector only deletes a dependent with no live owner left, and otherwise drops the
+    /// reference to the one that went.
+    @Test func dependentWithAnotherLiveOwnerIsKept() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        let api = RawAPI(sim)
+        var references: [JSONValue] = []
+        for name in ["first", "second"] {
+            let owner = try await api.post(Self.configMaps, KubeSimWriteProtocolTests.configMap(name))
+            references.append(["apiVersion": "v1", "kind": "ConfigMap", "name": .string(name), "uid": owner.body["metadata"]?["uid"] ?? .null])
+        }
+        var shared = KubeSimWriteProtocolTests.configMap("shared")
+        shared["metadata"]?["ownerReferences"] = .array(references)
+        #expect(try await api.post(Self.configMaps, shared).status == 201)
+        #expect(try await api.delete("\(Self.configMaps)/first").status == 200)
+        let kept = try await api.get("\(Self.configMaps)/shared")
+        #expect(kept.status == 200)
+        #expect(kept.body["metadata"]?["ownerReferences"] == [references[1]])
+        #expect(try await api.delete("\(Self.configMaps)/second").status == 200)
+        #expect(try await api.get("\(Self.configMaps)/shared").status == 404)
+    }
 }
 
 /// Just enough protobuf wire encoding to build a request body by hand.

@@ -146,10 +146,18 @@ extension ClusterState {
             if propagation == "Foreground" {
                 marked = marked.settingMetadata("finalizers", .array((existing.finalizers + ["foregroundDeletion"]).map(JSONValue.string)))
             }
-            return .finalizing(put(kind.storageKey, marked, kind: .modified))
+            let stored = put(kind.storageKey, marked, kind: .modified)
+            guard propagation == "Foreground" else { return .finalizing(stored) }
+            // The garbage collector deletes the dependents first; the owner goes once none is left.
+            collectGarbage(owner: stored, orphan: false)
+            // Collecting the last dependent may have released the owner already.
+            guard let current = get(kind.storageKey, namespace: namespace, name: name) else { return .deleted(stored) }
+            if let released = releaseForegroundOwner(kind, current) { return .deleted(released) }
+            return .finalizing(current)
         }
         let removed = remove(kind.storageKey, namespace: namespace, name: name) ?? existing
         collectGarbage(owner: removed, orphan: propagation == "Orphan")
+        releaseForegroundOwners(of: removed)
         if kind.plural == "customresourcedefinitions" { unregister(crd: removed) }
         if kind.plural == "namespaces" { deleteNamespaceContents(name) }
         return .deleted(removed)
@@ -160,6 +168,7 @@ extension ClusterState {
         let removed = remove(kind.storageKey, namespace: object.namespace, name: object.name ?? "")
         if let removed {
             collectGarbage(owner: removed, orphan: false)
+            releaseForegroundOwners(of: removed)
             if kind.plural == "customresourcedefinitions" { unregister(crd: removed) }
         }
         return removed
@@ -170,13 +179,46 @@ extension ClusterState {
         guard let uid = owner.uid else { return }
         for (storageKey, dependent) in dependents(of: uid) {
             let references = dependent.metadata["ownerReferences"]?.arrayValue ?? []
-            if orphan {
-                let kept = references.filter { $0["uid"]?.stringValue != uid }
+            let kept = references.filter { $0["uid"]?.stringValue != uid }
+            // Orphaning, or a dependent that another owner still holds: only the reference goes.
+            if orphan || kept.contains(where: { liveOwner(of: $0, dependentNamespace: dependent.namespace) != nil }) {
                 put(storageKey, dependent.settingMetadata("ownerReferences", kept.isEmpty ? nil : .array(kept)), kind: .modified)
             } else if let kind = kinds.first(where: { $0.storageKey == storageKey }) {
                 _ = try? delete(kind, namespace: dependent.namespace, name: dependent.name ?? "", options: nil, dryRun: false)
             }
         }
+    }
+
+    /// The live object an ownerReference names (same uid), if any.
+    private func liveOwner(of reference: JSONValue, dependentNamespace: String?) -> (kind: ResourceKind, object: JSONValue)? {
+        guard let apiVersion = reference["apiVersion"]?.stringValue, let kindName = reference["kind"]?.stringValue,
+              let name = reference["name"]?.stringValue, let uid = reference["uid"]?.stringValue else { return nil }
+        let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
+        guard let kind = kinds.first(where: { $0.group == group && $0.kind == kindName }),
+              let object = get(kind.storageKey, namespace: kind.namespaced ? dependentNamespace : nil, name: name),
+              object.uid == uid else { return nil }
+        return (kind, object)
+    }
+
+    /// A dependent went: owners waiting in foreground deletion for their last dependent may go.
+    private func releaseForegroundOwners(of removed: JSONValue) {
+        for reference in removed.metadata["ownerReferences"]?.arrayValue ?? [] {
+            if let (kind, object) = liveOwner(of: reference, dependentNamespace: removed.namespace) {
+                _ = releaseForegroundOwner(kind, object)
+            }
+        }
+    }
+
+    /// Drops the `foregroundDeletion` finalizer of an owner being deleted once it has no
+    /// dependents left; returns the owner if that removed it.
+    private func releaseForegroundOwner(_ kind: ResourceKind, _ known: JSONValue) -> JSONValue? {
+        guard let owner = get(kind.storageKey, namespace: known.namespace, name: known.name ?? ""), owner.uid == known.uid,
+              owner.isBeingDeleted, owner.finalizers.contains("foregroundDeletion"), let uid = owner.uid,
+              dependents(of: uid).isEmpty else { return nil }
+        let remaining = owner.finalizers.filter { $0 != "foregroundDeletion" }
+        let released = put(kind.storageKey, owner.settingMetadata("finalizers", remaining.isEmpty ? nil : .array(remaining.map(JSONValue.string))),
+                           kind: .modified)
+        return remaining.isEmpty ? finalize(kind, released) : nil
     }
 
     private func deleteNamespaceContents(_ namespace: String) {
