@@ -1,5 +1,6 @@
 # make test       install missing system packages (as root), build, run the whole suite
 # make playground run the local control plane + controller and show the flow
+# make bench      the API server double under load (10,000 objects, 100 watches)
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libssl-dev pkg-config
 
@@ -25,6 +26,10 @@ test: deps
 playground: deps
 	$(SWIFT) build --product gitops-identity
 	$(SWIFT) run gitops-identity playground
+
+bench: deps
+	$(SWIFT) build -c release --product kubesim-bench
+	.build/release/kubesim-bench
 
 clean:
 	rm -rf .build

@@ -8,13 +8,15 @@ final class KubeSimHandler: Sendable {
     let state: ClusterState
     let faults: KubeSimFaults
     let anonymousIssuerDiscovery: Bool
+    let bookmarkInterval: Duration
     private let users = Mutex<[String: SimUser]>([:])
     private let base = Mutex<String>("")
 
-    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool) {
+    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool, bookmarkInterval: Duration = .seconds(5)) {
         self.state = state
         self.faults = faults
         self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
+        self.bookmarkInterval = bookmarkInterval
     }
 
     func addUser(token: String, _ user: SimUser) { users.withLock { $0[token] = user } }
@@ -81,7 +83,8 @@ final class KubeSimHandler: Sendable {
         if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict(resource: kind.plural) {
             throw APIError.conflict(kind, path.name ?? "")
         }
-        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user).perform(verb)
+        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user,
+                                            bookmarkInterval: bookmarkInterval).perform(verb)
     }
 
     static func verb(_ request: ServerRequest, path: RequestPath) -> String {
@@ -124,13 +127,14 @@ final class KubeSimHandler: Sendable {
                                          name: path.name, namespace: kind.namespaced ? path.namespace : nil)
         guard await authorizer().allows(request) else {
             throw APIError.forbidden(user: user.name, verb: verb, kind: kind, resource: kind.plural, subresource: path.subresource,
-                                     namespace: kind.namespaced ? path.namespace : nil)
+                                     name: path.name, namespace: kind.namespaced ? path.namespace : nil)
         }
     }
 
     /// What `kubectl auth can-i` asks.
     private func selfSubjectAccessReview(_ request: ServerRequest, user: SimUser) async throws(APIError) -> ServerResponse {
-        guard request.method == "POST", var review = try? JSONValue.decode(Data(request.body)) else { throw APIError.badRequest("invalid SelfSubjectAccessReview") }
+        guard request.method == "POST" else { throw APIError.methodNotAllowed() }
+        var review = try ProtobufBodies.jsonBody(request)
         let attributes = review["spec"]?["resourceAttributes"]
         let nonResource = review["spec"]?["nonResourceAttributes"]
         var check = Authorizer.Request(user: user, verb: attributes?["verb"]?.stringValue ?? nonResource?["verb"]?.stringValue ?? "",
