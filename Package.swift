@@ -106,6 +106,10 @@ let package = Package(
 
         // Benchmarks print numbers; they are not tests.
         .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane"]),
+        .executableTarget(name: "token-bench", dependencies: [
+            "Controller", "Kube", "LocalControlPlane", "JSON", "TestSupport",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+        ]),
 
         .testTarget(name: "JOSETests", dependencies: ["JOSE"]),
         .testTarget(name: "DocsTests", dependencies: [

@@ -125,6 +125,9 @@ public final class KubeSim: Sendable {
 
     public var openWatchCount: Int { get async { await state.watcherCount } }
 
+    /// Requests served so far, by verb and resource (`POST serviceaccounts/token`, `GET secrets`).
+    public var requestCounts: [String: Int] { handler.requestCounts.withLock { $0 } }
+
     /// Subscribes in-process to changes of one kind (used by the Dex and Argo CD doubles, which
     /// read their ConfigMaps the way the real ones do, but without a client of their own).
     public func changes(group: String, plural: String, namespace: String?) async -> (current: [JSONValue], updates: AsyncStream<JSONValue>) {

@@ -24,7 +24,12 @@ final class KubeSimHandler: Sendable {
     func setBaseURL(_ url: String) { base.withLock { $0 = url } }
     var baseURL: String { base.withLock { $0 } }
 
+    /// Requests served, by "METHOD path-shape" (names and namespaces replaced by *), for
+    /// benchmarks that count API calls per operation.
+    let requestCounts = Mutex<[String: Int]>([:])
+
     func handle(_ request: ServerRequest) async -> ServerResponse {
+        requestCounts.withLock { $0[Self.shape(request), default: 0] += 1 }
         let latency = faults.latency
         if latency > .zero { try? await Task.sleep(for: latency) }
         do {
@@ -32,6 +37,18 @@ final class KubeSimHandler: Sendable {
         } catch {
             return Self.error(error)
         }
+    }
+
+    /// `POST serviceaccounts/token`, `GET secrets`…: the verb and the resource, without names.
+    static func shape(_ request: ServerRequest) -> String {
+        let segments = request.path.split(separator: "/")
+        var resource = segments.last.map(String.init) ?? "/"
+        if let index = segments.firstIndex(of: "namespaces"), segments.count > index + 2 {
+            let rest = segments[(index + 2)...]
+            resource = rest.count >= 3 ? "\(rest[rest.startIndex])/\(rest[rest.startIndex + 2])" : String(rest[rest.startIndex])
+        }
+        let watch = request.query("watch") == "true" || request.query("watch") == "1"
+        return "\(watch ? "WATCH" : request.method) \(resource)"
     }
 
     static func error(_ error: APIError) -> ServerResponse {
