@@ -137,7 +137,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
-        .testTarget(name: "LocalControlPlaneTests", dependencies: ["LocalControlPlane", "JOSE", "JSON", "HTTP", "Kube"]),
+        .testTarget(name: "LocalControlPlaneTests", dependencies: ["TestSupport", "LocalControlPlane", "JOSE", "JSON", "HTTP", "Kube"]),
     ],
     swiftLanguageModes: [.v6]
 )

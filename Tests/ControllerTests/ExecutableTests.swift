@@ -36,10 +36,7 @@ struct ExecutableTests {
         let http = HTTPClient()
         let ready = await eventually { (try? await http.send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(probePort)/readyz")!)))?.status == 200 }
         #expect(ready)
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
         #expect(await eventually { (try? await fixture.rbacData()["policy.gitops-identity.team-a.deployer.csv"]) != nil })
         #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
         let lease = try await fixture.client.get(Lease.self, namespace: "gitops-identity", name: "gitops-identity-leader")

@@ -44,7 +44,7 @@ struct OperatorModeTests {
         })
 
         // And the whole flow works through it.
-        #expect(await eventually(timeout: .seconds(30)) { await local.secretToken() != nil })
+        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
         let token = try #require(await local.secretToken())
         #expect(await eventually(timeout: .seconds(15)) {
             guard let current = await local.secretToken() else { return false }
