@@ -131,8 +131,10 @@ func runBench(objectCount: Int, watcherCount: Int, fanoutWrites: Int) async thro
     let listVersion = (try? JSONValue.decode(head.body))?["metadata"]?["resourceVersion"]?.stringValue ?? ""
     let tracker = FanoutTracker(watchers: watcherCount)
     var watchTasks: [Task<Void, Never>] = []
+    var streams: [HTTPLineStream] = []
     for _ in 0..<watcherCount {
         let stream = try await client.lines(try request(.get, base + "?watch=true&resourceVersion=\(listVersion)"))
+        streams.append(stream)
         watchTasks.append(Task {
             do {
                 for try await line in stream {
@@ -168,7 +170,11 @@ func runBench(objectCount: Int, watcherCount: Int, fanoutWrites: Int) async thro
         fanoutLatencies.append(seen - started)
     }
     watchdog.cancel()
-    for task in watchTasks { task.cancel() }
+    // Stop the watches and wait until every reader has ended: a transfer thread still running
+    // TLS while the process exits (and OpenSSL cleans up) can crash the exit.
+    for stream in streams { stream.cancel() }
+    for task in watchTasks { await task.value }
+    streams.removeAll()
 
     // 4. Lists of every object: one response, and pages of 500.
     var fullLists: [Duration] = []
@@ -208,10 +214,10 @@ func runBench(objectCount: Int, watcherCount: Int, fanoutWrites: Int) async thro
     }
     let deleteElapsed = ContinuousClock.now - deleteStart
 
-    @Sendable func row(_ name: String, _ value: String) { print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value) }
+    @Sendable func row(_ name: String, _ value: String) { print(name.padding(toLength: 52, withPad: " ", startingAt: 0) + value) }
     print("")
     row("measure", "value")
-    row(String(repeating: "-", count: 43), String(repeating: "-", count: 30))
+    row(String(repeating: "-", count: 51), String(repeating: "-", count: 30))
     row("creates (\(objectCount), \(writerCount) writers)", String(format: "%.0f objects/s (%.2f s)", writeThroughput, milliseconds(writeElapsed) / 1_000))
     row("create latency p50 / p99", String(format: "%.2f / %.2f ms", percentile(createLatencies, 0.5), percentile(createLatencies, 0.99)))
     row("watch fan-out to \(watcherCount) watchers p50 / p99", String(format: "%.2f / %.2f ms", percentile(fanoutLatencies, 0.5), percentile(fanoutLatencies, 0.99)))
