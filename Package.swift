@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "JSON"),
         // JWT/JWKS (RS256) on the system OpenSSL.
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
-        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
         .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
         .target(name: "ControllerRuntime", dependencies: ["Kube", .product(name: "Metrics", package: "swift-metrics")]),
 
