@@ -3,6 +3,7 @@
 # make fuzz       every parser's seeded fuzzer, FUZZ_SECONDS each (release build)
 # make libfuzzer  the same fuzzers under libFuzzer + ASan (own build tree), FUZZ_SECONDS each
 # make soak       the chaos soak, SOAK_SECONDS of faults (SEED=… replays one)
+# make bench      the API server double under load (10,000 objects, 100 watches)
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libssl-dev pkg-config
 
@@ -51,6 +52,10 @@ libfuzzer: deps
 soak: deps
 	$(SWIFT) build -c release --product soak
 	.build/release/soak --duration $(SOAK_SECONDS) $(if $(SEED),--seed $(SEED))
+
+bench: deps
+	$(SWIFT) build -c release --product kubesim-bench
+	.build/release/kubesim-bench
 
 clean:
 	rm -rf .build

@@ -15,11 +15,12 @@ public enum RenewalSchedule {
         return issuedAt.addingTimeInterval(offset)
     }
 
-    /// Exponential retry after consecutive failures: 1 s, 2 s, 4 s … capped at 5 min, and never
+    /// Exponential retry after consecutive failures: 1 s, 2 s, 4 s … capped at `maxDelay`
+    /// (5 min; less for failures expected to clear soon, such as a Dex restart), and never
     /// later than the moment the published token expires (if it is still valid, one more try
     /// must happen before it lapses).
-    public static func retryAt(now: Date, failures: Int, currentExpiry: Date?) -> Date {
-        let delay = min(pow(2, Double(max(failures - 1, 0))), 300)
+    public static func retryAt(now: Date, failures: Int, currentExpiry: Date?, maxDelay: TimeInterval = 300) -> Date {
+        let delay = min(pow(2, Double(max(failures - 1, 0))), maxDelay)
         var at = now.addingTimeInterval(delay)
         if let expiry = currentExpiry, expiry > now {
             let lastChance = expiry.addingTimeInterval(-5)

@@ -148,10 +148,11 @@ public actor TokenBroker {
     public func checkDexKeys() async -> Int {
         guard let current = try? await exchanger.keySet.currentKeyIDs() else { return 0 }
         defer { knownKeyIDs = current }
-        guard let known = knownKeyIDs, known != current else {
-            if knownKeyIDs == nil { knownKeyIDs = current }
-            return 0
+        guard let known = knownKeyIDs else {
+            // Dex answers for the first time: whatever failed because it did not, may work now.
+            return dexKeysChanged(current: current)
         }
+        guard known != current else { return 0 }
         let affected = dexKeysChanged(current: current)
         if affected > 0, let any = entries.values.first?.target {
             await reporter.event(any, false, "DexKeysRotated", "Dex's signing keys changed; re-issuing \(affected) token(s)")
@@ -257,7 +258,10 @@ public actor TokenBroker {
         case .failure(let failure):
             failed += 1
             current.failures += 1
-            let retry = RenewalSchedule.retryAt(now: now, failures: current.failures, currentExpiry: current.expiresAt)
+            // Dex restarting or not yet holding a new connector clears within seconds.
+            let transient = ["ConnectorNotLoaded", "DexUnreachable", "DexError"].contains(failure.reason)
+            let retry = RenewalSchedule.retryAt(now: now, failures: current.failures, currentExpiry: current.expiresAt,
+                                                maxDelay: transient ? 15 : 300)
             current.renewAt = retry
             let stillValid = current.expiresAt.map { $0 > now } ?? false
             let state: TokenStatus.State = stillValid

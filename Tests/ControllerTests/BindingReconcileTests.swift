@@ -83,10 +83,7 @@ struct BindingReconcileTests {
         defer { Task { await fixture.sim.shutdown() } }
         let (_, run) = await fixture.startController()
         defer { run.cancel() }
-        _ = try await fixture.client.create(fixture.binding("intruder", namespace: "team-b", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("intruder", namespace: "team-b")
         #expect(await eventually { await fixture.condition("PolicyReady", of: "intruder", namespace: "team-b")?["status"] == "False" })
         let condition = try #require(await fixture.condition("Ready", of: "intruder", namespace: "team-b"))
         #expect(condition["status"] == "False")
@@ -100,10 +97,7 @@ struct BindingReconcileTests {
         defer { Task { await fixture.sim.shutdown() } }
         let (_, run) = await fixture.startController()
         defer { run.cancel() }
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
         let key = "policy.gitops-identity.team-a.deployer.csv"
         #expect(await eventually { (try? await fixture.rbacData()[key]) != nil })
         #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
@@ -124,10 +118,7 @@ struct BindingReconcileTests {
         var cm = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
         let (_, run) = await fixture.startController()
         defer { run.cancel() }
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
         cm.data?["dex.config"] = Self.humanDexConfig + "\n" + """
         - type: ldap
           id: corp-ldap
@@ -154,10 +145,7 @@ struct BrokenDexConfigTests {
         defer { Task { await fixture.sim.shutdown() } }
         let (_, run) = await fixture.startController()
         defer { run.cancel() }
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
         #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "False" })
         let condition = try #require(await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a"))
         #expect(condition["message"]?.stringValue?.isEmpty == false)

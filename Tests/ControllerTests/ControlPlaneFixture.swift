@@ -20,7 +20,7 @@ struct ControlPlaneFixture {
         let client = KubeClient(config: try KubeConfigLoader.load(path: sim.kubeconfigPath))
         let fixture = ControlPlaneFixture(sim: sim, client: client)
         try await fixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
-        try await fixture.apply(yaml: Self.appProjectCRD, .customResourceDefinitions)
+        try await fixture.apply(yaml: ArgoCRDs.appProject, .customResourceDefinitions)
         for namespace in ["argocd", "team-a", "team-b"] {
             _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
         }
@@ -48,6 +48,14 @@ struct ControlPlaneFixture {
     func binding(_ name: String, namespace: String, spec: JSONValue) -> KubeObject {
         KubeObject(apiVersion: "gitops-identity.io/v1alpha1", kind: "CiIdentityBinding",
                    metadata: ObjectMeta(name: name, namespace: namespace), fields: ["spec": spec])
+    }
+
+    /// A service-account binding granting `sync` on `project/*`, created through the API.
+    func createServiceAccountBinding(_ name: String = "deployer", namespace: String = "team-a", project: String = "team-a") async throws {
+        _ = try await client.create(binding(name, namespace: namespace, spec: [
+            "serviceAccount": ["name": "ci"],
+            "policies": [["resource": "applications", "actions": ["sync"], "object": .string("\(project)/*")]],
+        ]), Self.bindings)
     }
 
     func rbacData() async throws -> [String: String] {
@@ -79,23 +87,6 @@ struct ControlPlaneFixture {
         return (controller, task)
     }
 
-    static let appProjectCRD = """
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata: {name: appprojects.argoproj.io}
-    spec:
-      group: argoproj.io
-      names: {kind: AppProject, listKind: AppProjectList, plural: appprojects, singular: appproject, shortNames: [appproj]}
-      scope: Namespaced
-      versions:
-      - name: v1alpha1
-        served: true
-        storage: true
-        schema:
-          openAPIV3Schema:
-            type: object
-            x-kubernetes-preserve-unknown-fields: true
-    """
 }
 
 /// Polls until `condition` holds or `timeout` passes.

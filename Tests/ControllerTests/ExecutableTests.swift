@@ -36,10 +36,7 @@ struct ExecutableTests {
         let http = HTTPClient()
         let ready = await eventually { (try? await http.send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(probePort)/readyz")!)))?.status == 200 }
         #expect(ready)
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
         #expect(await eventually { (try? await fixture.rbacData()["policy.gitops-identity.team-a.deployer.csv"]) != nil })
         #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
         let lease = try await fixture.client.get(Lease.self, namespace: "gitops-identity", name: "gitops-identity-leader")
@@ -69,5 +66,41 @@ struct ExecutableTests {
         let usage = try await ChildProcess.run(Binary.path, ["exchange", "--dex-url", "https://dex.example"])
         #expect(usage.status != 0)
         #expect(usage.stderr.contains("give --connector-id or --issuer"))
+    }
+}
+
+@Suite("the gitops-identity executable: token metrics")
+struct ExecutableTokenMetricsTests {
+    @Test func metricsExposeExchangeAndTokenExpirySeries() async throws {
+        let local = try await LocalArgoCDFixture.start()
+        defer { Task { await local.shutdown() } }
+        let metricsPort = try await ExecutableTests.freePort()
+        let child = try ChildProcess.start(Binary.path, [
+            "controller", "--kubeconfig", local.argo.kube.kubeconfigPath,
+            "--dex-url", local.argo.dex.baseURL + "/api/dex", "--dex-issuer", local.argo.dexIssuer, "--dex-ca-file", local.dexCAFile,
+            "--argocd-server", local.argo.argo.baseURL,
+            "--metrics-bind-address", "127.0.0.1:\(metricsPort)", "--health-probe-bind-address", "0", "--log-format", "json",
+        ])
+        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+        #expect(await eventually(timeout: .seconds(30)) { await local.secretToken() != nil })
+        let token = try #require(await local.secretToken())
+        let http = HTTPClient()
+        var text = ""
+        _ = await eventually {
+            text = (try? await http.send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)))
+                .map { String(decoding: $0.body, as: UTF8.self) } ?? ""
+            return text.contains("gitops_identity_token_expiry_timestamp_seconds")
+        }
+        #expect(text.contains("gitops_identity_token_exchanges_total{connector=\"gitops-identity-"))
+        #expect(text.contains("result=\"success\""))
+        #expect(text.contains("gitops_identity_token_expiry_timestamp_seconds{binding=\"deployer\",namespace=\"team-a\"}")
+                || text.contains("gitops_identity_token_expiry_timestamp_seconds{namespace=\"team-a\",binding=\"deployer\"}"))
+        #expect(text.contains("gitops_identity_token_renewal_timestamp_seconds"))
+        #expect(!text.contains(token))
+        child.signal(SIGTERM)
+        let result = await child.wait(timeout: .seconds(30))
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains(token), "no token in the controller's logs")
+        #expect(result.stderr.contains("\"msg\":\"leading: reconciling CiIdentityBindings\""), "JSON log lines")
     }
 }

@@ -53,10 +53,7 @@ struct LeastPrivilegeTests {
         }
         _ = controller
         defer { run.cancel() }
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
         #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
         #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
         #expect(try await fixture.client.get(Lease.self, namespace: "gitops-identity", name: "gitops-identity-leader").spec.holderIdentity != nil)

@@ -16,7 +16,7 @@ struct TokenDeliveryTests {
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
 
-        #expect(await eventually(timeout: .seconds(30)) { await local.secretToken() != nil })
+        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
         let token = try #require(await local.secretToken())
         let secret = try await local.client.get(Secret.self, namespace: "team-a", name: "deployer-argocd-token")
         #expect(secret.string("ARGOCD_AUTH_TOKEN") == token)
@@ -53,7 +53,7 @@ struct TokenDeliveryTests {
         let (_, run) = try await local.startController()
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually(timeout: .seconds(30)) { await local.secretToken() != nil })
+        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
         let first = try #require(await local.secretToken())
         #expect(try await local.canI(first, "applications", "sync", "team-a/app").body.contains("yes"))
 

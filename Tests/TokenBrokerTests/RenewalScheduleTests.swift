@@ -32,6 +32,11 @@ struct RenewalScheduleTests {
         #expect(delays == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300])
     }
 
+    @Test func transientFailuresBackOffToFifteenSecondsOnly() {
+        let delays = (1...8).map { RenewalSchedule.retryAt(now: t0, failures: $0, currentExpiry: nil, maxDelay: 15).timeIntervalSince(t0) }
+        #expect(delays == [1, 2, 4, 8, 15, 15, 15, 15])
+    }
+
     @Test func aRetryNeverWaitsPastTheCurrentTokensExpiry() {
         let expiry = t0.addingTimeInterval(60)
         let at = RenewalSchedule.retryAt(now: t0, failures: 10, currentExpiry: expiry)

@@ -130,15 +130,25 @@ public actor LeaderElector {
         }
     }
 
-    /// Gives the lease up so that another replica can take it at once.
+    /// Gives the lease up so that another replica can take it at once. The record is read
+    /// fresh: a renewal cancelled in flight may have landed, leaving the cached copy stale.
     func release() async {
-        guard var lease = current, lease.spec.holderIdentity == configuration.identity else { return }
-        let now = MicroTime.format(clock.now())
-        lease.spec.holderIdentity = ""
-        lease.spec.leaseDurationSeconds = 1
-        lease.spec.renewTime = now
-        lease.spec.acquireTime = now
-        _ = try? await store.update(lease)
+        guard current != nil else { return }
+        for _ in 0..<3 {
+            guard var lease = try? await store.get(namespace: configuration.namespace, name: configuration.name),
+                  lease.spec.holderIdentity == configuration.identity else { break }
+            let now = MicroTime.format(clock.now())
+            lease.spec.holderIdentity = ""
+            lease.spec.leaseDurationSeconds = 1
+            lease.spec.renewTime = now
+            lease.spec.acquireTime = now
+            do {
+                _ = try await store.update(lease)
+                break
+            } catch {
+                continue // a conflict: read again
+            }
+        }
         current = nil
     }
 

@@ -14,10 +14,17 @@ public struct IdentityPlan: Sendable {
 
 public enum IdentityPlanner {
     public static func plan(_ state: ObservedState) -> IdentityPlan {
+        plan(state) { binding in
+            BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings)
+        }
+    }
+
+    /// The same plan, with each binding's decision from `decide` (a cache may answer it; it must
+    /// give what `BindingPlanner.decide` would).
+    public static func plan(_ state: ObservedState, decide: (CiIdentityBinding) -> BindingDecision) -> IdentityPlan {
         var decisions: [ObjectKey: BindingDecision] = [:]
         for binding in state.bindings {
-            decisions[binding.key] = BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects,
-                                                           settings: state.settings)
+            decisions[binding.key] = decide(binding)
         }
         let live = state.bindings.filter { !$0.isBeingDeleted }.map(\.key)
         refuseCollidingIssuers(&decisions, among: live)

@@ -18,7 +18,7 @@ struct BindingReconciler: Sendable {
             return .done
         }
         let state = await view.observedState()
-        let plan = IdentityPlanner.plan(state)
+        let plan = await view.plan(state)
         guard let decision = plan.decision(for: key) else { return .done }
         if binding.isBeingDeleted {
             return try await finalize(binding, decision: decision, plan: plan, state: state)

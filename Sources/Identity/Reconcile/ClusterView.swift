@@ -10,6 +10,7 @@ struct ClusterView: Sendable {
     /// `nil` when the ArgoCD kind is not served (upstream installs) or detection is off.
     let argoCDs: Informer<KubeObject>?
     let settings: IdentitySettings
+    let memo = PlanMemo()
 
     func binding(_ key: ObjectKey) async -> CiIdentityBinding? {
         guard let object = await bindings.get(key) else { return nil }
@@ -18,6 +19,11 @@ struct ClusterView: Sendable {
 
     func configMapData(_ name: String) async -> [String: String]? {
         await configMaps.get(ObjectKey(namespace: settings.argoCDNamespace, name: name))?.data
+    }
+
+    /// The plan of the current state, with unchanged bindings' decisions reused.
+    func plan(_ state: ObservedState) async -> IdentityPlan {
+        await memo.plan(state)
     }
 
     func observedState(dexTarget override: ObservedDexTarget? = nil) async -> ObservedState {
@@ -32,7 +38,7 @@ struct ClusterView: Sendable {
                 argoCDs: await argoCDs?.list() ?? [],
                 argoCDConfigMapData: await configMapData(IdentityResources.argoCDConfigMap))
         }
-        return ObservedState(bindings: bindingObjects.compactMap(CiIdentityBinding.init), dexTarget: dexTarget,
+        return ObservedState(bindings: await memo.bindings(from: bindingObjects), dexTarget: dexTarget,
                              rbac: rbac, appProjects: projects, settings: settings)
     }
 }

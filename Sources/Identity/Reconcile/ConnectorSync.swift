@@ -38,7 +38,7 @@ actor ConnectorSync {
         var lastConflict: KubeError?
         for _ in 0..<maxConflictRetries {
             let snapshot = try await store.read()
-            let plan = IdentityPlanner.plan(await view.observedState(dexTarget: snapshot.observed))
+            let plan = await view.plan(await view.observedState(dexTarget: snapshot.observed))
             do {
                 switch try await store.apply(plan.connectors, to: snapshot) {
                 case .unchanged:

@@ -17,11 +17,15 @@ public final class KubeSim: Sendable {
         public var anonymousIssuerDiscovery: Bool
         /// Changes a watch can replay; older versions answer 410 Expired.
         public var historyLimit: Int
+        /// How long a watch that asked for bookmarks may sit idle before it gets one.
+        public var bookmarkInterval: Duration
 
-        public init(kubeconfigPath: String? = nil, anonymousIssuerDiscovery: Bool = true, historyLimit: Int = 20_000) {
+        public init(kubeconfigPath: String? = nil, anonymousIssuerDiscovery: Bool = true, historyLimit: Int = 20_000,
+                    bookmarkInterval: Duration = .seconds(5)) {
             self.kubeconfigPath = kubeconfigPath
             self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
             self.historyLimit = historyLimit
+            self.bookmarkInterval = bookmarkInterval
         }
     }
 
@@ -50,16 +54,24 @@ public final class KubeSim: Sendable {
     }
 
     public static func start(_ options: Options = Options()) async throws -> KubeSim {
-        let ca = try CertificateAuthority.generate(commonName: "local-control-plane CA")
-        let serving = try ca.issueServerCertificate(commonName: "kube-apiserver", dnsNames: ["localhost", "kubernetes.default.svc"])
-        let caPEM = try ca.certificatePEM
+        // Three RSA keys (CA, serving certificate, service-account signer) take a CPU-bound
+        // moment each; made on a thread of their own, they do not hold the cooperative pool
+        // (two threads on CI) that every other test in the process waits on.
+        let keys = try await Self.offThePool {
+            let ca = try CertificateAuthority.generate(commonName: "local-control-plane CA")
+            let serving = try ca.issueServerCertificate(commonName: "kube-apiserver", dnsNames: ["localhost", "kubernetes.default.svc"])
+            return (caPEM: try ca.certificatePEM, certificatePEM: try serving.certificatePEM(), keyPEM: try serving.keyPEM(),
+                    signer: try ServiceAccountSigner())
+        }
+        let caPEM = keys.caPEM
         let faults = KubeSimFaults()
-        let state = ClusterState(signer: try ServiceAccountSigner(), historyLimit: options.historyLimit)
+        let state = ClusterState(signer: keys.signer, historyLimit: options.historyLimit)
         let adminToken = "admin-" + UUID().uuidString.lowercased()
-        let handler = KubeSimHandler(state: state, faults: faults, anonymousIssuerDiscovery: options.anonymousIssuerDiscovery)
+        let handler = KubeSimHandler(state: state, faults: faults, anonymousIssuerDiscovery: options.anonymousIssuerDiscovery,
+                                     bookmarkInterval: options.bookmarkInterval)
         handler.addUser(token: adminToken, SimUser(name: "admin", groups: ["system:masters", "system:authenticated"]))
         let server = try await LoopbackHTTPSServer.start(
-            tls: ServerTLS(certificatePEM: try serving.certificatePEM(), keyPEM: try serving.keyPEM(),
+            tls: ServerTLS(certificatePEM: keys.certificatePEM, keyPEM: keys.keyPEM,
                            clientCATrustPEM: caPEM, clientCertificates: .optional),
             handler: { request in await handler.handle(request) })
         handler.setBaseURL(server.baseURL)
@@ -70,6 +82,12 @@ public final class KubeSim: Sendable {
         try Kubeconfig.write(to: path, server: server.baseURL, caPEM: caPEM, token: adminToken)
         return KubeSim(baseURL: server.baseURL, caPEM: caPEM, adminToken: adminToken, kubeconfigPath: path, faults: faults,
                        state: state, server: server, handler: handler)
+    }
+
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// Maps a bearer token to a user (for RBAC tests, e.g. the controller's service account:
@@ -106,6 +124,9 @@ public final class KubeSim: Sendable {
     }
 
     public var openWatchCount: Int { get async { await state.watcherCount } }
+
+    /// Requests served so far, by verb and resource (`POST serviceaccounts/token`, `GET secrets`).
+    public var requestCounts: [String: Int] { handler.requestCounts.withLock { $0 } }
 
     /// Subscribes in-process to changes of one kind (used by the Dex and Argo CD doubles, which
     /// read their ConfigMaps the way the real ones do, but without a client of their own).

@@ -43,13 +43,21 @@ struct APIError: Error, Sendable {
 
     static func badRequest(_ message: String) -> APIError { APIError(code: 400, reason: "BadRequest", message: message) }
 
-    static func forbidden(user: String, verb: String, kind: ResourceKind?, resource: String, subresource: String?, namespace: String?) -> APIError {
+    /// `NewForbidden(groupResource, name, forbiddenMessage(attributes))`: the qualified
+    /// resource (without subresource) and the quoted name, if any, then the authorizer's sentence,
+    /// which names the resource with its subresource.
+    static func forbidden(user: String, verb: String, kind: ResourceKind?, resource: String, subresource: String?,
+                          name: String? = nil, namespace: String?) -> APIError {
         let full = subresource.map { "\(resource)/\($0)" } ?? resource
         let scope = namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
         let group = kind?.group ?? ""
+        let qualified = group.isEmpty ? resource : "\(resource).\(group)"
+        let subject = name.map { "\(qualified) \"\($0)\"" } ?? qualified
+        var details: [String: JSONValue] = ["group": .string(group), "kind": .string(resource)]
+        if let name { details["name"] = .string(name) }
         return APIError(code: 403, reason: "Forbidden",
-                        message: "\(full) is forbidden: User \"\(user)\" cannot \(verb) resource \"\(full)\" in API group \"\(group)\" \(scope)",
-                        details: ["group": .string(group), "kind": .string(resource)])
+                        message: "\(subject) is forbidden: User \"\(user)\" cannot \(verb) resource \"\(full)\" in API group \"\(group)\" \(scope)",
+                        details: .object(details))
     }
 
     static let unauthorized = APIError(code: 401, reason: "Unauthorized", message: "Unauthorized")

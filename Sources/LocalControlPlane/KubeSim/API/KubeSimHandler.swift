@@ -8,13 +8,15 @@ final class KubeSimHandler: Sendable {
     let state: ClusterState
     let faults: KubeSimFaults
     let anonymousIssuerDiscovery: Bool
+    let bookmarkInterval: Duration
     private let users = Mutex<[String: SimUser]>([:])
     private let base = Mutex<String>("")
 
-    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool) {
+    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool, bookmarkInterval: Duration = .seconds(5)) {
         self.state = state
         self.faults = faults
         self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
+        self.bookmarkInterval = bookmarkInterval
     }
 
     func addUser(token: String, _ user: SimUser) { users.withLock { $0[token] = user } }
@@ -22,7 +24,12 @@ final class KubeSimHandler: Sendable {
     func setBaseURL(_ url: String) { base.withLock { $0 = url } }
     var baseURL: String { base.withLock { $0 } }
 
+    /// Requests served, by "METHOD path-shape" (names and namespaces replaced by *), for
+    /// benchmarks that count API calls per operation.
+    let requestCounts = Mutex<[String: Int]>([:])
+
     func handle(_ request: ServerRequest) async -> ServerResponse {
+        requestCounts.withLock { $0[Self.shape(request), default: 0] += 1 }
         let latency = faults.latency
         if latency > .zero { try? await Task.sleep(for: latency) }
         do {
@@ -30,6 +37,18 @@ final class KubeSimHandler: Sendable {
         } catch {
             return Self.error(error)
         }
+    }
+
+    /// `POST serviceaccounts/token`, `GET secrets`…: the verb and the resource, without names.
+    static func shape(_ request: ServerRequest) -> String {
+        let segments = request.path.split(separator: "/")
+        var resource = segments.last.map(String.init) ?? "/"
+        if let index = segments.firstIndex(of: "namespaces"), segments.count > index + 2 {
+            let rest = segments[(index + 2)...]
+            resource = rest.count >= 3 ? "\(rest[rest.startIndex])/\(rest[rest.startIndex + 2])" : String(rest[rest.startIndex])
+        }
+        let watch = request.query("watch") == "true" || request.query("watch") == "1"
+        return "\(watch ? "WATCH" : request.method) \(resource)"
     }
 
     static func error(_ error: APIError) -> ServerResponse {
@@ -81,7 +100,8 @@ final class KubeSimHandler: Sendable {
         if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict(resource: kind.plural) {
             throw APIError.conflict(kind, path.name ?? "")
         }
-        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user).perform(verb)
+        return try await ResourceOperations(state: state, faults: faults, kind: kind, path: path, request: request, user: user,
+                                            bookmarkInterval: bookmarkInterval).perform(verb)
     }
 
     static func verb(_ request: ServerRequest, path: RequestPath) -> String {
@@ -124,13 +144,14 @@ final class KubeSimHandler: Sendable {
                                          name: path.name, namespace: kind.namespaced ? path.namespace : nil)
         guard await authorizer().allows(request) else {
             throw APIError.forbidden(user: user.name, verb: verb, kind: kind, resource: kind.plural, subresource: path.subresource,
-                                     namespace: kind.namespaced ? path.namespace : nil)
+                                     name: path.name, namespace: kind.namespaced ? path.namespace : nil)
         }
     }
 
     /// What `kubectl auth can-i` asks.
     private func selfSubjectAccessReview(_ request: ServerRequest, user: SimUser) async throws(APIError) -> ServerResponse {
-        guard request.method == "POST", var review = try? JSONValue.decode(Data(request.body)) else { throw APIError.badRequest("invalid SelfSubjectAccessReview") }
+        guard request.method == "POST" else { throw APIError.methodNotAllowed() }
+        var review = try ProtobufBodies.jsonBody(request)
         let attributes = review["spec"]?["resourceAttributes"]
         let nonResource = review["spec"]?["nonResourceAttributes"]
         var check = Authorizer.Request(user: user, verb: attributes?["verb"]?.stringValue ?? nonResource?["verb"]?.stringValue ?? "",

@@ -136,9 +136,12 @@ enum Patches {
         }
     }
 
-    /// Leaf paths of a value, for server-side apply ownership.
+    /// Leaf paths of a value, for server-side apply ownership. An empty object owns no field (a
+    /// manager applying `metadata: {name: x}` owns none of `.metadata`'s other fields, so it
+    /// must not conflict on `.metadata` itself).
     static func leafPaths(_ value: JSONValue, prefix: String = "") -> Set<String> {
-        guard case .object(let members) = value, !members.isEmpty else { return [prefix] }
+        guard case .object(let members) = value else { return [prefix] }
+        if members.isEmpty { return [] }
         var paths = Set<String>()
         for (key, child) in members { paths.formUnion(leafPaths(child, prefix: prefix + "." + key)) }
         return paths

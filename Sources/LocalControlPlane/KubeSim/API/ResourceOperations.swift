@@ -9,6 +9,7 @@ struct ResourceOperations {
     let path: RequestPath
     let request: ServerRequest
     let user: SimUser
+    var bookmarkInterval: Duration = .seconds(5)
 
     private var namespace: String? { kind.namespaced ? path.namespace : nil }
     private var wantsTable: Bool { (request.header("Accept") ?? "").contains("as=Table") }
@@ -24,7 +25,8 @@ struct ResourceOperations {
         switch verb {
         case "get": return try await get()
         case "list": return try await list()
-        case "watch": return try await WatchOperation(state: state, faults: faults, kind: kind, namespace: namespace, request: request).start()
+        case "watch": return try await WatchOperation(state: state, faults: faults, kind: kind, namespace: namespace, request: request,
+                                                       bookmarkInterval: bookmarkInterval).start()
         case "create": return try await create()
         case "update": return try await update()
         case "patch": return try await patch()
@@ -34,9 +36,7 @@ struct ResourceOperations {
     }
 
     private func body() throws(APIError) -> JSONValue {
-        do { return try JSONValue.decode(Data(request.body)) } catch {
-            throw APIError.badRequest("the body of the request could not be decoded as JSON")
-        }
+        try ProtobufBodies.jsonBody(request)
     }
 
     private func get() async throws(APIError) -> ServerResponse {
@@ -56,27 +56,24 @@ struct ResourceOperations {
         }
         let selector = try labelSelector()
         let fields = try fieldSelector()
-        let snapshot = await state.list(kind.storageKey, namespace: namespace)
-        var items = snapshot.items.filter { selector?.matches($0.labels) ?? true && (fields?.matches(name: $0.name, namespace: $0.namespace) ?? true) }
-        // Paging: `continue` is the index to resume from, bound to the snapshot version.
-        // The token keeps the first page's version, so the list as a whole reports that version
-        // and a watch from it replays whatever changed while the pages were read.
-        var continueToken = ""
-        var listVersion = snapshot.resourceVersion
-        var offset = 0
+        // Paging: the first page takes a snapshot; the continue token names the rest of it,
+        // so every page reports the first page's version and nothing written in between shows.
+        var items: [JSONValue]
+        var listVersion: Int
         if let token = request.query("continue"), !token.isEmpty {
-            let parts = token.split(separator: ":")
-            guard parts.count == 2, let version = Int(parts[0]), let start = Int(parts[1]) else { throw APIError.badRequest("invalid continue token") }
-            if version < (await state.oldestWatchableVersion) {
+            guard let rest = await state.takePage(token) else {
                 throw APIError(code: 410, reason: "Expired", message: "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.")
             }
-            listVersion = version
-            offset = start
-            items = Array(items.dropFirst(start))
+            (items, listVersion) = rest
+        } else {
+            let snapshot = await state.list(kind.storageKey, namespace: namespace)
+            items = snapshot.items.filter { selector?.matches($0.labels) ?? true && (fields?.matches(name: $0.name, namespace: $0.namespace) ?? true) }
+            listVersion = snapshot.resourceVersion
         }
+        var continueToken = ""
         if let limit = Int(request.query("limit") ?? ""), limit > 0, items.count > limit {
+            continueToken = await state.savePage(Array(items.dropFirst(limit)), version: listVersion)
             items = Array(items.prefix(limit))
-            continueToken = "\(listVersion):\(offset + limit)"
         }
         let version = String(listVersion)
         if wantsTable {

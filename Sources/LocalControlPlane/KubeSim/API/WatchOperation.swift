@@ -71,59 +71,60 @@ struct WatchOperation {
                     return Array(JSONValue.object(["type": .string(type), "object": payload]).encoded()) + [0x0A]
                 }
                 let deadline = timeout.map { ContinuousClock.now + $0 }
+                // One stream of everything the loop reacts to: changes from the store, idle
+                // ticks (bookmarks) and the deadline. Waiting on it never cancels a pending
+                // read of the store's stream (cancelling `AsyncStream.next()` ends the stream).
+                let (signals, signal) = AsyncStream<WatchSignal>.makeStream()
+                let forwarder = Task {
+                    for await record in events { signal.yield(.record(record)) }
+                    signal.yield(.end)
+                }
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        let wait = deadline.map { min($0 - ContinuousClock.now, interval) } ?? interval
+                        if wait <= .zero { signal.yield(.end); return }
+                        do { try await Task.sleep(for: wait) } catch { return }
+                        if let deadline, ContinuousClock.now >= deadline { signal.yield(.end); return }
+                        signal.yield(.tick)
+                    }
+                }
                 do {
                     for record in replay where matches(record.object) {
                         try await writer.write(line(record.kind.rawValue, record.object))
                         lastSent = max(lastSent, record.resourceVersion)
                     }
-                    var iterator = events.makeAsyncIterator()
-                    while true {
-                        let wait = deadline.map { min($0 - ContinuousClock.now, interval) } ?? interval
-                        if wait <= .zero { break }
-                        guard let next = await Self.next(&iterator, within: wait) else {
-                            if Task.isCancelled || writer.isClosed { break }
+                    loop: for await next in signals {
+                        switch next {
+                        case .record(let record):
+                            lastSent = record.resourceVersion
+                            if matches(record.object) { try await writer.write(line(record.kind.rawValue, record.object)) }
+                        case .tick:
+                            if writer.isClosed { break loop }
                             if bookmarks {
                                 let mark: JSONValue = ["kind": .string(kind.kind), "apiVersion": .string(kind.apiVersion),
                                                        "metadata": ["resourceVersion": .string(String(lastSent))]]
                                 try await writer.write(line("BOOKMARK", mark))
                             }
-                            continue
+                        case .end:
+                            break loop
                         }
-                        guard let record = next else { break }
-                        lastSent = record.resourceVersion
-                        if matches(record.object) { try await writer.write(line(record.kind.rawValue, record.object)) }
                     }
                     await writer.finish()
                 } catch {
                     // The client went away.
                 }
+                forwarder.cancel()
+                ticker.cancel()
+                signal.finish()
                 await state.stopWatching(id)
             }
         }
     }
-
-    /// The next event, or nil when `within` passes first (outer nil) / the stream ended (inner nil).
-    static func next(_ iterator: inout AsyncStream<WatchRecord>.Iterator, within: Duration) async -> WatchRecord?? {
-        let box = IteratorBox(iterator)
-        let result = await withTaskGroup(of: Optional<Optional<WatchRecord>>.self) { group in
-            group.addTask { .some(await box.next()) }
-            group.addTask {
-                try? await Task.sleep(for: within)
-                return .none
-            }
-            let first = await group.next() ?? .none
-            group.cancelAll()
-            return first
-        }
-        iterator = box.iterator
-        return result
-    }
 }
 
-/// Lets a task group call `next()` on an iterator it cannot capture mutably. Only one task
-/// touches it at a time: the group waits for the first result and cancels the other.
-private final class IteratorBox: @unchecked Sendable {
-    var iterator: AsyncStream<WatchRecord>.Iterator
-    init(_ iterator: AsyncStream<WatchRecord>.Iterator) { self.iterator = iterator }
-    func next() async -> WatchRecord? { await iterator.next() }
+/// What a watch loop wakes up for.
+private enum WatchSignal: Sendable {
+    case record(WatchRecord)
+    case tick
+    case end
 }

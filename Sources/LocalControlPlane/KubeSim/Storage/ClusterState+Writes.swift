@@ -18,7 +18,7 @@ extension ClusterState {
         object["apiVersion"] = .string(kind.apiVersion)
         object["kind"] = .string(kind.kind)
         var meta = object.metadata
-        if let bodyNamespace = meta["namespace"]?.stringValue, let namespace, bodyNamespace != namespace {
+        if let bodyNamespace = meta["namespace"]?.stringValue, !bodyNamespace.isEmpty, let namespace, bodyNamespace != namespace {
             throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
         }
         if kind.namespaced { meta["namespace"] = .string(namespace ?? "") } else { meta["namespace"] = nil }
@@ -101,10 +101,12 @@ extension ClusterState {
                 throw APIError.invalid(kind, name, causes: [("metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers \(added.sorted())", "FieldValueForbidden")])
             }
         }
+        // Defaults and pruning first, so that a write that differs only by a defaulted or
+        // pruned field is no spec change.
+        object = try validated(kind, object, options: options)
         if Self.specChanged(existing, object) {
             object = object.settingMetadata("generation", .int((oldMeta["generation"]?.intValue ?? 1) + 1))
         }
-        object = try validated(kind, object, options: options)
         try validateOwnerReferences(object, kind: kind)
         if kind.plural == "customresourcedefinitions", !options.dryRun {
             object["status"] = Self.establishedStatus(object)
@@ -144,10 +146,18 @@ extension ClusterState {
             if propagation == "Foreground" {
                 marked = marked.settingMetadata("finalizers", .array((existing.finalizers + ["foregroundDeletion"]).map(JSONValue.string)))
             }
-            return .finalizing(put(kind.storageKey, marked, kind: .modified))
+            let stored = put(kind.storageKey, marked, kind: .modified)
+            guard propagation == "Foreground" else { return .finalizing(stored) }
+            // The garbage collector deletes the dependents first; the owner goes once none is left.
+            collectGarbage(owner: stored, orphan: false)
+            // Collecting the last dependent may have released the owner already.
+            guard let current = get(kind.storageKey, namespace: namespace, name: name) else { return .deleted(stored) }
+            if let released = releaseForegroundOwner(kind, current) { return .deleted(released) }
+            return .finalizing(current)
         }
         let removed = remove(kind.storageKey, namespace: namespace, name: name) ?? existing
         collectGarbage(owner: removed, orphan: propagation == "Orphan")
+        releaseForegroundOwners(of: removed)
         if kind.plural == "customresourcedefinitions" { unregister(crd: removed) }
         if kind.plural == "namespaces" { deleteNamespaceContents(name) }
         return .deleted(removed)
@@ -158,6 +168,7 @@ extension ClusterState {
         let removed = remove(kind.storageKey, namespace: object.namespace, name: object.name ?? "")
         if let removed {
             collectGarbage(owner: removed, orphan: false)
+            releaseForegroundOwners(of: removed)
             if kind.plural == "customresourcedefinitions" { unregister(crd: removed) }
         }
         return removed
@@ -166,18 +177,48 @@ extension ClusterState {
     /// Background garbage collection by ownerReferences uid (or orphaning: dropping the reference).
     private func collectGarbage(owner: JSONValue, orphan: Bool) {
         guard let uid = owner.uid else { return }
-        for storageKey in storageKeys() {
-            for dependent in allObjects(storageKey) {
-                let references = dependent.metadata["ownerReferences"]?.arrayValue ?? []
-                guard references.contains(where: { $0["uid"]?.stringValue == uid }) else { continue }
-                if orphan {
-                    let kept = references.filter { $0["uid"]?.stringValue != uid }
-                    put(storageKey, dependent.settingMetadata("ownerReferences", kept.isEmpty ? nil : .array(kept)), kind: .modified)
-                } else if let kind = kinds.first(where: { $0.storageKey == storageKey }) {
-                    _ = try? delete(kind, namespace: dependent.namespace, name: dependent.name ?? "", options: nil, dryRun: false)
-                }
+        for (storageKey, dependent) in dependents(of: uid) {
+            let references = dependent.metadata["ownerReferences"]?.arrayValue ?? []
+            let kept = references.filter { $0["uid"]?.stringValue != uid }
+            // Orphaning, or a dependent that another owner still holds: only the reference goes.
+            if orphan || kept.contains(where: { liveOwner(of: $0, dependentNamespace: dependent.namespace) != nil }) {
+                put(storageKey, dependent.settingMetadata("ownerReferences", kept.isEmpty ? nil : .array(kept)), kind: .modified)
+            } else if let kind = kinds.first(where: { $0.storageKey == storageKey }) {
+                _ = try? delete(kind, namespace: dependent.namespace, name: dependent.name ?? "", options: nil, dryRun: false)
             }
         }
+    }
+
+    /// The live object an ownerReference names (same uid), if any.
+    private func liveOwner(of reference: JSONValue, dependentNamespace: String?) -> (kind: ResourceKind, object: JSONValue)? {
+        guard let apiVersion = reference["apiVersion"]?.stringValue, let kindName = reference["kind"]?.stringValue,
+              let name = reference["name"]?.stringValue, let uid = reference["uid"]?.stringValue else { return nil }
+        let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
+        guard let kind = kinds.first(where: { $0.group == group && $0.kind == kindName }),
+              let object = get(kind.storageKey, namespace: kind.namespaced ? dependentNamespace : nil, name: name),
+              object.uid == uid else { return nil }
+        return (kind, object)
+    }
+
+    /// A dependent went: owners waiting in foreground deletion for their last dependent may go.
+    private func releaseForegroundOwners(of removed: JSONValue) {
+        for reference in removed.metadata["ownerReferences"]?.arrayValue ?? [] {
+            if let (kind, object) = liveOwner(of: reference, dependentNamespace: removed.namespace) {
+                _ = releaseForegroundOwner(kind, object)
+            }
+        }
+    }
+
+    /// Drops the `foregroundDeletion` finalizer of an owner being deleted once it has no
+    /// dependents left; returns the owner if that removed it.
+    private func releaseForegroundOwner(_ kind: ResourceKind, _ known: JSONValue) -> JSONValue? {
+        guard let owner = get(kind.storageKey, namespace: known.namespace, name: known.name ?? ""), owner.uid == known.uid,
+              owner.isBeingDeleted, owner.finalizers.contains("foregroundDeletion"), let uid = owner.uid,
+              dependents(of: uid).isEmpty else { return nil }
+        let remaining = owner.finalizers.filter { $0 != "foregroundDeletion" }
+        let released = put(kind.storageKey, owner.settingMetadata("finalizers", remaining.isEmpty ? nil : .array(remaining.map(JSONValue.string))),
+                           kind: .modified)
+        return remaining.isEmpty ? finalize(kind, released) : nil
     }
 
     private func deleteNamespaceContents(_ namespace: String) {

@@ -21,6 +21,8 @@ actor ClusterState {
     let signer: ServiceAccountSigner
     private var objects: [String: [String: JSONValue]] = [:]
     private var resourceVersion = 1
+    /// The bounded history is `history[historyStart...]`; the dead prefix is dropped in one go
+    /// once it is as long as the limit, so that recording a change is amortised O(1).
     private var history: [WatchRecord] = []
     private var historyStart = 0
     private let historyLimit: Int
@@ -32,6 +34,14 @@ actor ClusterState {
     func setIssuer(_ url: String) { issuer = url }
     /// Server-side apply: for each object, the leaf field paths each apply manager owns.
     var applyOwners: [String: [String: Set<String>]] = [:]
+    /// Owner uid → the objects whose ownerReferences name it, so that garbage collection after a
+    /// delete looks up dependents instead of scanning every object of every kind.
+    private var dependentsByOwner: [String: Set<DependentKey>] = [:]
+    struct DependentKey: Hashable, Sendable {
+        var storageKey: String
+        var namespace: String?
+        var name: String
+    }
     /// Writes applied, for tests that count them.
     private(set) var writes: [String: Int] = [:]
 
@@ -49,7 +59,9 @@ actor ClusterState {
 
     var currentResourceVersion: Int { resourceVersion }
     /// The oldest version a watch may still start at.
-    var oldestWatchableVersion: Int { history.first.map { $0.resourceVersion - 1 } ?? resourceVersion }
+    var oldestWatchableVersion: Int {
+        historyStart < history.count ? history[historyStart].resourceVersion - 1 : resourceVersion
+    }
 
     static func key(namespace: String?, name: String) -> String { "\(namespace ?? "")/\(name)" }
 
@@ -69,6 +81,27 @@ actor ClusterState {
         return (items, resourceVersion)
     }
 
+    /// The rest of paged lists, by continue token: a paged list is one snapshot, whatever is
+    /// written between its pages (as etcd reads every page at the first page's revision).
+    private var pagedLists: [String: (items: [JSONValue], version: Int)] = [:]
+    private var pagedListOrder: [String] = []
+    private static let pagedListLimit = 64
+
+    /// Keeps the items a paged list has not returned yet; returns their continue token.
+    func savePage(_ items: [JSONValue], version: Int) -> String {
+        let token = "\(version):\(UUID().uuidString.lowercased())"
+        pagedLists[token] = (items, version)
+        pagedListOrder.append(token)
+        if pagedListOrder.count > Self.pagedListLimit { pagedLists[pagedListOrder.removeFirst()] = nil }
+        return token
+    }
+
+    /// The rest of a paged list (once: every page gets a new token), nil once forgotten.
+    func takePage(_ token: String) -> (items: [JSONValue], version: Int)? {
+        pagedListOrder.removeAll { $0 == token }
+        return pagedLists.removeValue(forKey: token)
+    }
+
     func allObjects(_ storageKey: String) -> [JSONValue] { Array((objects[storageKey] ?? [:]).values) }
 
     func storageKeys() -> [String] { Array(objects.keys) }
@@ -78,7 +111,9 @@ actor ClusterState {
     func put(_ storageKey: String, _ object: JSONValue, kind: WatchRecord.Kind) -> JSONValue {
         resourceVersion += 1
         let stored = object.settingMetadata("resourceVersion", .string(String(resourceVersion)))
-        objects[storageKey, default: [:]][Self.key(namespace: stored.namespace, name: stored.name ?? "")] = stored
+        let key = Self.key(namespace: stored.namespace, name: stored.name ?? "")
+        let old = objects[storageKey, default: [:]].updateValue(stored, forKey: key)
+        reindexOwners(storageKey, old: old, new: stored)
         record(WatchRecord(resourceVersion: resourceVersion, storageKey: storageKey, kind: kind, object: stored))
         return stored
     }
@@ -87,6 +122,7 @@ actor ClusterState {
     @discardableResult
     func remove(_ storageKey: String, namespace: String?, name: String) -> JSONValue? {
         guard let old = objects[storageKey]?.removeValue(forKey: Self.key(namespace: namespace, name: name)) else { return nil }
+        reindexOwners(storageKey, old: old, new: nil)
         resourceVersion += 1
         let last = old.settingMetadata("resourceVersion", .string(String(resourceVersion)))
         record(WatchRecord(resourceVersion: resourceVersion, storageKey: storageKey, kind: .deleted, object: last))
@@ -99,11 +135,40 @@ actor ClusterState {
         }
     }
 
+    private static func ownerUIDs(_ object: JSONValue?) -> Set<String> {
+        Set((object?.metadata["ownerReferences"]?.arrayValue ?? []).compactMap { $0["uid"]?.stringValue })
+    }
+
+    private func reindexOwners(_ storageKey: String, old: JSONValue?, new: JSONValue?) {
+        let before = Self.ownerUIDs(old), after = Self.ownerUIDs(new)
+        if old != nil && new != nil && before == after { return }
+        if let old {
+            let key = DependentKey(storageKey: storageKey, namespace: old.namespace, name: old.name ?? "")
+            for uid in before {
+                dependentsByOwner[uid]?.remove(key)
+                if dependentsByOwner[uid]?.isEmpty == true { dependentsByOwner[uid] = nil }
+            }
+        }
+        if let new {
+            let key = DependentKey(storageKey: storageKey, namespace: new.namespace, name: new.name ?? "")
+            for uid in after { dependentsByOwner[uid, default: []].insert(key) }
+        }
+    }
+
+    /// The objects whose ownerReferences name `uid`.
+    func dependents(of uid: String) -> [(storageKey: String, object: JSONValue)] {
+        (dependentsByOwner[uid] ?? []).compactMap { key in
+            get(key.storageKey, namespace: key.namespace, name: key.name).map { (key.storageKey, $0) }
+        }
+    }
+
     private func record(_ change: WatchRecord) {
         writes[change.storageKey, default: 0] += 1
         history.append(change)
-        if history.count > historyLimit {
-            history.removeFirst(history.count - historyLimit)
+        if history.count - historyStart > historyLimit { historyStart += 1 }
+        if historyStart >= max(historyLimit, 1024) {
+            history.removeFirst(historyStart)
+            historyStart = 0
         }
         for watcher in watchersByID.values where watcher.storageKey == change.storageKey {
             if let namespace = watcher.namespace, change.object.namespace != namespace { continue }
@@ -127,8 +192,13 @@ actor ClusterState {
         // that snapshot here, in the same step as registering, loses and doubles nothing.
         let replay: [WatchRecord]
         if let version {
-            replay = history.filter { $0.resourceVersion > version && $0.storageKey == storageKey
-                && (namespace == nil || $0.object.namespace == namespace) }
+            // Versions in the history only grow: find the first one after `version` by bisection.
+            var low = historyStart, high = history.count
+            while low < high {
+                let middle = (low + high) / 2
+                if history[middle].resourceVersion <= version { low = middle + 1 } else { high = middle }
+            }
+            replay = history[low...].filter { $0.storageKey == storageKey && (namespace == nil || $0.object.namespace == namespace) }
         } else {
             replay = list(storageKey, namespace: namespace).items.map {
                 WatchRecord(resourceVersion: Int($0.resourceVersion ?? "") ?? resourceVersion, storageKey: storageKey, kind: .added, object: $0)
@@ -149,6 +219,7 @@ actor ClusterState {
     /// Forgets history (as after compaction), so every older version now answers 410.
     func compact() {
         history.removeAll()
+        historyStart = 0
     }
 }
 

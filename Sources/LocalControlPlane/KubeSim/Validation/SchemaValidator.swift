@@ -2,7 +2,7 @@ import Foundation
 import JSON
 
 /// Structural-schema validation and pruning of custom resources, as the apiextensions server
-/// does: unknown fields are pruned (or, with `fieldValidation=Strict`, refused), then types,
+/// does: defaults are applied, unknown fields are pruned (or, with `fieldValidation=Strict`, refused), then types,
 /// `required`, `enum`, `maxLength`, `minLength`, `maxItems`, `minimum`, `maximum`, `pattern`
 /// and the CEL rules (`x-kubernetes-validations`, the subset `CELSubset` evaluates) are checked.
 struct SchemaValidator {
@@ -48,9 +48,15 @@ struct SchemaValidator {
         }
         let type = schema["type"]?.stringValue
         switch (type, value) {
-        case ("object", .object(let members)):
+        case ("object", .object(let given)):
             var kept: [String: JSONValue] = [:]
             let properties = schema["properties"]?.objectValue
+            // Structural-schema defaulting, before validation: an absent property with a
+            // `default` gets it (as the apiextensions server does on create, update and read).
+            var members = given
+            for (key, sub) in properties ?? [:] where members[key] == nil {
+                if let value = sub["default"] { members[key] = value }
+            }
             let additional = schema["additionalProperties"]
             let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
             for (key, child) in members {
