@@ -105,7 +105,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Sources/TestSupport"),
 
         // Benchmarks print numbers; they are not tests.
-        .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane"]),
+        .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane", "TestSupport"]),
         .executableTarget(name: "token-bench", dependencies: [
             "Controller", "Kube", "LocalControlPlane", "JSON", "TestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),

@@ -18,15 +18,6 @@ let count = arguments.first ?? 1000
 let sample = arguments.dropFirst().first ?? 30
 let namespaces = 10
 
-func peakRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kib / 1024
-}
-
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
 let bindings = ResourceType(group: "gitops-identity.io", version: "v1alpha1", plural: "ciidentitybindings", kind: "CiIdentityBinding", namespaced: true)
 let appProjects = ResourceType(group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)
 
@@ -105,7 +96,7 @@ while await broker.issued < issuedBefore + count {
     try await Task.sleep(for: .milliseconds(100))
     if clock.now - renewStart > .seconds(1800) { break }
 }
-let renewTime = seconds(clock.now - renewStart)
+let renewTime = BenchmarkMeasures.seconds(clock.now - renewStart)
 let after = local.kube.requestCounts
 var perRenewal: [(String, Double)] = []
 for (shape, total) in after {
@@ -140,15 +131,15 @@ let shell = try await ChildProcess.run("/bin/bash", ["-c", script], environment:
     "SAMPLE": String(sample), "KUBECONFIG": local.kube.kubeconfigPath, "KUBECACHEDIR": work, "HOME": work,
     "DEX_CA": dexCA, "DEX_URL": local.dex.baseURL + "/api/dex", "CONNECTOR": connector,
 ], timeout: .seconds(1800))
-let shellTime = seconds(clock.now - shellStart)
+let shellTime = BenchmarkMeasures.seconds(clock.now - shellStart)
 
 print("token-bench: \(count) service-account bindings in \(namespaces) namespaces")
 print(String(format: "controller: all %d Secrets hold verified tokens      %.2f s after the first binding (bindings created in %.2f s)",
-             count, seconds(allIssued - start), seconds(created - start)))
+             count, BenchmarkMeasures.seconds(allIssued - start), BenchmarkMeasures.seconds(created - start)))
 print(String(format: "controller: renew all %d (one deadline heap)          %.2f s (%.0f renewals/s)", count, renewTime, Double(count) / renewTime))
 print(String(format: "controller: API-server requests per renewal           %.2f  (%@) + 1 Dex exchange", apiPerRenewal,
              perRenewal.sorted { $0.0 < $1.0 }.map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", ")))
-print(String(format: "controller: peak RSS (whole local control plane too)  %.0f MiB", peakRSSMiB()))
+print(String(format: "controller: peak RSS (whole local control plane too)  %.0f MiB", BenchmarkMeasures.peakRSSMiB()))
 if shell.status == 0 {
     let per = shellTime / Double(sample)
     print(String(format: "shell loop (kubectl create token + curl + kubectl apply): %d in %.2f s = %.3f s each; extrapolated to %d: %.0f s",
