@@ -5,13 +5,6 @@ import LocalControlPlane
 import Testing
 import TestSupport
 
-/// The built `gitops-identity` binary, next to the test bundle.
-enum Binary {
-    static var path: String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
-        return bundle.deletingLastPathComponent().appendingPathComponent("gitops-identity").path
-    }
-}
 
 @Suite("the gitops-identity executable")
 struct ExecutableTests {

@@ -94,10 +94,3 @@ struct DocsTests {
     }
 }
 
-/// The built `gitops-identity` binary, next to the test bundle.
-enum Binary {
-    static var path: String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
-        return bundle.deletingLastPathComponent().appendingPathComponent("gitops-identity").path
-    }
-}
