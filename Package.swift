@@ -40,6 +40,9 @@ let package = Package(
             "COpenSSL", // SHA-256 for the connector id only
         ]),
         .target(name: "ArgoRBAC"),
+        // Which Argo CD / Dex releases the controller runs against and what they can load: pure
+        // checks over facts read off the cluster (image tags, argocd-cm), no I/O.
+        .target(name: "Compatibility"),
         // RFC 8693 at Dex, shared by the controller and `gitops-identity exchange`.
         .target(name: "TokenExchange", dependencies: ["HTTP", "JOSE"]),
         // Service-account bindings: mint, exchange, verify, publish, renew.
@@ -49,7 +52,8 @@ let package = Package(
 
         // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
         .target(name: "Identity", dependencies: [
-            "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON", .product(name: "Metrics", package: "swift-metrics"),
+            "Kube", "HTTP", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "JSON",
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
         // Loopback doubles of Kubernetes, Dex and Argo CD (issue 4): shares only JOSE/JSON with the
@@ -73,7 +77,7 @@ let package = Package(
 
         // The assembled controller: reconcilers, token broker, leader election, operations endpoints.
         .target(name: "Controller", dependencies: [
-            "Identity", "TokenBroker", "TokenExchange", "ControllerRuntime", "Kube", "HTTP",
+            "Identity", "Compatibility", "DexConfig", "TokenBroker", "TokenExchange", "ControllerRuntime", "Kube", "HTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -138,7 +142,8 @@ let package = Package(
             "DexConfig",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "JSON"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "JSON"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility"]),
         .testTarget(name: "TokenExchangeTests", dependencies: ["TokenExchange"]),
         .testTarget(name: "TokenBrokerTests", dependencies: ["TokenBroker"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import DexConfig
 import Identity
 import Kube
 
@@ -30,12 +31,22 @@ enum ClusterIssuerDiscovery {
                 throw Failure(description: "cannot read --service-account-issuer-ca-file \(file)")
             }
             rootCAs = [pem]
-        } else if let ca = client.config.tls.certificateAuthority {
-            switch ca {
-            case .memory(let data): rootCAs = [String(decoding: data, as: UTF8.self)]
-            case .file(let path): rootCAs = (try? String(contentsOfFile: path, encoding: .utf8)).map { [$0] } ?? []
-            }
+        } else if servedByAPIServer(issuer, apiServer: client.config.server) {
+            // The cluster CA signs the API server's certificate, and every Dex pod has it at the
+            // service-account path (argocd-dex-server mounts its token to watch argocd-cm). A
+            // file path is what every Dex release reads; inline PEM only 2.42 and later.
+            rootCAs = [ManagedConnector.serviceAccountCAFile]
         }
+        // Any other issuer (EKS, GKE, AKS publish theirs publicly) is verified with the system roots.
         return IdentitySettings.ClusterIssuer(url: issuer, rootCAs: rootCAs)
+    }
+
+    /// The API server serves its own issuer documents under names like these (kubeadm's
+    /// default issuer is `https://kubernetes.default.svc.cluster.local`), or under the address
+    /// the controller reaches it at.
+    static func servedByAPIServer(_ issuer: String, apiServer: URL) -> Bool {
+        guard let host = URLComponents(string: issuer)?.host?.lowercased() else { return false }
+        let inCluster: Set<String> = ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]
+        return inCluster.contains(host) || host == apiServer.host?.lowercased()
     }
 }

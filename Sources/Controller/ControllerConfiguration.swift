@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 
 /// Everything `gitops-identity controller` is told (DESIGN §6); flags and environment variables
 /// both land here.
@@ -18,9 +19,15 @@ public struct ControllerConfiguration: Sendable {
     public var allowedIssuers: [String] = []
     /// The cluster's service-account issuer; discovered from the API server when nil.
     public var serviceAccountIssuer: String?
-    /// CA that Dex needs to fetch the service-account issuer's discovery; the API server's CA
-    /// (from the kubeconfig or the pod) when nil.
+    /// CA (PEM) that Dex needs to fetch the service-account issuer's discovery, written inline
+    /// (Dex ≥ 2.42 only). When nil: the issuer served by the API server itself gets the pod's CA
+    /// file path, which every Dex reads; any other issuer the system roots.
     public var serviceAccountIssuerCAFile: String?
+    /// The Dex release, for images that do not say (`v2.43.0`); read off the image otherwise.
+    public var dexVersion: String?
+    /// How connector preflights fetch issuer documents; nil is HTTPS as Dex does it. Tests on a
+    /// machine without internet substitute the public issuers they name.
+    public var preflightFetch: ConnectorPreflight.Fetch?
     public var leaderElect = false
     public var leaderElectionNamespace: String?
     public var leaderElectionID = "gitops-identity-leader"

@@ -1,3 +1,4 @@
+import Compatibility
 import ControllerRuntime
 import Foundation
 import HTTP
@@ -44,6 +45,12 @@ public actor GitopsIdentityController {
 
     public func run() async throws {
         let issuer = try await ClusterIssuerDiscovery.discover(client: client, configuration: configuration)
+        let dexVersion = try configuration.dexVersion.map { text in
+            guard let parsed = ReleaseVersion(text) else {
+                throw ClusterIssuerDiscovery.Failure(description: "--dex-version \(text) is not a version such as v2.43.0")
+            }
+            return parsed
+        }
         logger.info("starting", metadata: ["argocd-namespace": .string(configuration.argoCDNamespace),
                                            "service-account-issuer": .string(issuer.url)])
         if configuration.leaderElect {
@@ -54,26 +61,27 @@ public actor GitopsIdentityController {
                                         store: KubeLeaseStore(client: client), clock: clock)
             logger.info("waiting for leadership", metadata: ["lease": .string("\(namespace)/\(configuration.leaderElectionID)")])
             await elector.run { [self] in
-                await self.lead(issuer: issuer)
+                await self.lead(issuer: issuer, dexVersion: dexVersion)
             }
             logger.info("leadership ended; lease released")
         } else {
-            await lead(issuer: issuer)
+            await lead(issuer: issuer, dexVersion: dexVersion)
         }
         phase = .stopped
     }
 
     /// Everything that only the leader does. Returns when cancelled.
-    private func lead(issuer: IdentitySettings.ClusterIssuer) async {
+    private func lead(issuer: IdentitySettings.ClusterIssuer, dexVersion: ReleaseVersion?) async {
         let requeue = RequeueBox()
         let broker = makeBroker(requeue: requeue)
         let delivery = broker.map { TokenBrokerDelivery(broker: $0, now: { [clock] in clock.now() }) }
         let options = BindingControllerOptions(
             settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, allowedIssuers: configuration.allowedIssuers,
-                                       clusterIssuer: issuer),
+                                       clusterIssuer: issuer, dexVersion: dexVersion),
             connectorDebounce: configuration.connectorDebounce, workers: configuration.workers, clock: clock,
             eventInstance: configuration.identity, tokenDelivery: delivery,
-            onDexConfigWritten: { await broker?.dexConfigWritten() })
+            onDexConfigWritten: { await broker?.dexConfigWritten() },
+            clusterCA: client.config.tls.certificateAuthority, preflightFetch: configuration.preflightFetch)
         let controller = BindingController(client: client, options: options)
         await requeue.set { key in await controller.requeue(key) }
         self.controller = controller

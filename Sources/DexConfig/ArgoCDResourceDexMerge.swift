@@ -56,9 +56,18 @@ public enum ArgoCDResourceDexMerge {
     }
 
     private static func plan(settings: ArgoCDDexSettings, current: String?, desired: ManagedConnectorSet) -> DexConfigPlan {
-        if let provider = settings.provider, provider != "dex" {
+        // argocd-operator runs Dex only for `spec.sso.provider: dex` (controllers/argocd/dex.go
+        // UseDex) and accepts that only with `spec.sso.dex.config` or `openShiftOAuth`
+        // (controllers/argocd/sso.go reconcileSSO: "must supply valid dex configuration"); a
+        // refused resource freezes the whole instance. Turning Dex on is an admin's decision.
+        guard let provider = settings.provider, provider.lowercased() == "dex" else {
+            let shown = settings.provider.map { "is \"\($0)\"" } ?? "is not set"
             return DexConfigPlan(change: .refused(DexConfigRefusal(
-                "spec.sso.provider is \"\(provider)\", not dex; the controller only adds connectors to Argo CD's Dex")))
+                "spec.sso.provider \(shown), so this ArgoCD instance runs no Dex; set spec.sso.provider: dex with spec.sso.dex.config (or openShiftOAuth) to use the controller")))
+        }
+        if (settings.dexConfig ?? "").isEmpty, !settings.openShiftOAuth {
+            return DexConfigPlan(change: .refused(DexConfigRefusal(
+                "spec.sso.dex.config is empty and openShiftOAuth is off: argocd-operator refuses this resource (\"must supply valid dex configuration when requested SSO provider is dex\") even when spec.extraConfig[\"dex.config\"] is set; move the Dex config to spec.sso.dex.config")))
         }
         let document: DexConfigDocument
         switch DexConfigDocument.parse(current) {
@@ -77,10 +86,9 @@ public enum ArgoCDResourceDexMerge {
                 notes.append(.openShiftLoginAlreadyReplacedByHumanConnectors)
             }
         }
-        let merged = DexConfigMerge.plan(document: document, desired: desired)
-        if case .write = merged.change, settings.provider == nil {
-            notes.append(.providerMustBeSetToDex)
-        }
+        // With openShiftOAuth and no connectors key the operator supplies its OpenShift
+        // connector, so removing the key (not emptying it) keeps that login.
+        let merged = DexConfigMerge.plan(document: document, desired: desired, emptyListWhenNoneRemain: !settings.openShiftOAuth)
         return DexConfigPlan(change: merged.change, notes: notes + merged.notes)
     }
 

@@ -5,7 +5,7 @@ import Yams
 /// Rules (DESIGN §2–§3): human connectors and every other key stay as they are, in their order;
 /// managed connectors (id prefix `gitops-identity-`) are replaced by the desired set, after the
 /// human ones, in id order; a plan whose managed connectors already match is `.unchanged`, so a
-/// no-op reconcile never restarts Dex; the output never has an empty `connectors` list.
+/// no-op reconcile never restarts Dex; the output always has a `connectors` list.
 public enum DexConfigMerge {
     public static func plan(current: String?, desired: ManagedConnectorSet) -> DexConfigPlan {
         switch DexConfigDocument.parse(current) {
@@ -16,14 +16,17 @@ public enum DexConfigMerge {
         }
     }
 
-    static func plan(document: DexConfigDocument, desired: ManagedConnectorSet) -> DexConfigPlan {
+    /// - emptyListWhenNoneRemain: false only where something else supplies the connectors when
+    ///   the key is absent (argocd-operator's generated OpenShift connector).
+    static func plan(document: DexConfigDocument, desired: ManagedConnectorSet,
+                     emptyListWhenNoneRemain: Bool = true) -> DexConfigPlan {
         let desiredNodes = desired.connectors.map { (id: $0.id, node: ManagedConnectorYAML.node(for: $0)) }
         if managedConnectorsMatch(document.managedConnectors, desiredNodes) {
             return DexConfigPlan(change: .unchanged)
         }
         let connectors = document.humanConnectors + desiredNodes.map(\.node)
         if connectors.isEmpty {
-            return planWithoutConnectors(document)
+            return planWithoutConnectors(document, emptyList: emptyListWhenNoneRemain)
         }
         var topLevel = document.topLevel
         let list = YAMLNodes.sequence(connectors)
@@ -35,6 +38,7 @@ public enum DexConfigMerge {
         return emit(topLevel, like: document, expectedManagedIDs: desired.ids,
                     humanConnectorCount: document.humanConnectors.count, notes: [])
     }
+
 
     /// The managed part is unchanged when the same ids carry semantically equal entries; their
     /// position in the list and formatting do not matter.
@@ -50,20 +54,36 @@ public enum DexConfigMerge {
         }
     }
 
-    /// No connector would remain. An empty list crashes argocd-server and argocd-dex-server, so the
-    /// `connectors` key goes; if nothing else is left, the controller created the value and removes it.
-    private static func planWithoutConnectors(_ document: DexConfigDocument) -> DexConfigPlan {
+    /// No connector would remain. When nothing else is left, the controller created the value and
+    /// removes it (Argo CD then does not start Dex at all). When a human's keys remain (an
+    /// `expiry` block, say), the `connectors` key must stay: a non-empty `dex.config` without a
+    /// `connectors` list is "malformed Dex configuration found", `log.Fatal` in argocd-server and
+    /// argocd-dex-server (argo-cd util/dex/config.go `GenerateDexConfigYAML`). An empty list
+    /// generates fine; Dex then exits with "server: no connectors specified"
+    /// (dex server/server.go, every version) — nobody could log in through it anyway — and
+    /// starts again with the next connector.
+    private static func planWithoutConnectors(_ document: DexConfigDocument, emptyList: Bool) -> DexConfigPlan {
         let rest = document.topLevel.filter { $0.key.string != DexConfigDocument.connectorsKey }
         if rest.isEmpty {
             return DexConfigPlan(change: .removeKey)
         }
-        return emit(rest, like: document, expectedManagedIDs: [], humanConnectorCount: 0,
-                    notes: [.connectorsKeyRemoved])
+        guard emptyList else {
+            return emit(rest, like: document, expectedManagedIDs: [], humanConnectorCount: 0, notes: [.connectorsKeyRemoved])
+        }
+        var topLevel = document.topLevel
+        let list = Node([], Tag(.seq), Node.Sequence.Style.flow)
+        if let index = topLevel.firstIndex(where: { $0.key.string == DexConfigDocument.connectorsKey }) {
+            topLevel[index].value = list
+        } else {
+            topLevel.append((key: YAMLNodes.string(DexConfigDocument.connectorsKey), value: list))
+        }
+        return emit(topLevel, like: document, expectedManagedIDs: [], humanConnectorCount: 0, notes: [.connectorsListEmptied])
     }
 
     private static func emit(_ topLevel: [(key: Node, value: Node)], like document: DexConfigDocument,
                              expectedManagedIDs: [String], humanConnectorCount: Int,
                              notes: [DexConfigNote]) -> DexConfigPlan {
+        let allowMissingList = notes.contains(.connectorsKeyRemoved)
         let root = Node.mapping(Node.Mapping(topLevel.map { ($0.key, $0.value) },
                                              document.mappingTag, document.mappingStyle))
         let text: String
@@ -73,7 +93,7 @@ public enum DexConfigMerge {
             return DexConfigPlan(change: .refused(DexConfigRefusal("the merged dex.config could not be serialized")))
         }
         if let problem = DexConfigOutputCheck.problem(in: text, expectedManagedIDs: expectedManagedIDs,
-                                                      humanConnectorCount: humanConnectorCount) {
+                                                      humanConnectorCount: humanConnectorCount, allowMissingList: allowMissingList) {
             return DexConfigPlan(change: .refused(DexConfigRefusal("the merged dex.config failed its own check (\(problem)); nothing was written")))
         }
         return DexConfigPlan(change: .write(text), notes: notes)

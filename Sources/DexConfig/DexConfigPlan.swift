@@ -20,17 +20,18 @@ public struct DexConfigRefusal: Error, Equatable, Sendable, CustomStringConverti
 
 /// Facts an admin should hear about, alongside the change.
 public enum DexConfigNote: Equatable, Sendable {
-    /// The last managed connector went and no human connector remains, so the `connectors` key
-    /// was removed and the rest of the human's config restored as it was before the controller.
+    /// argocd-operator with `openShiftOAuth`: the last managed connector went, so the `connectors`
+    /// key was removed and the operator's generated OpenShift connector is what remains.
     case connectorsKeyRemoved
+    /// The last managed connector went while a human's other keys remain: `connectors: []` keeps
+    /// the config loadable for Argo CD; Dex itself does not run without a connector until one is added.
+    case connectorsListEmptied
     /// `spec.sso.dex.openShiftOAuth: true` stays as it is; the operator keeps generating its
     /// OpenShift connector whenever the Dex config has no `connectors` key.
     case openShiftOAuthKept
     /// `openShiftOAuth` is true but the human's `connectors` list already replaces the
     /// operator's OpenShift connector and holds no `openshift` connector of its own.
     case openShiftLoginAlreadyReplacedByHumanConnectors
-    /// `spec.sso.provider` is unset; it must be set to `dex` along with the written config.
-    case providerMustBeSetToDex
 }
 
 public struct DexConfigPlan: Equatable, Sendable {

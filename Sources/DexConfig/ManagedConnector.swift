@@ -1,8 +1,16 @@
 /// One Dex `oidc` connector owned by the controller: it trusts exactly one issuer (DESIGN §2).
 public struct ManagedConnector: Sendable, Hashable {
     public let issuer: String
-    /// Inline PEM certificates for issuers behind a private CA; empty means Dex uses the system roots.
+    /// For issuers behind a private CA: inline PEM certificates, or absolute paths of CA files in
+    /// Dex's container; empty means Dex uses the system roots.
     public let rootCAs: [String]
+
+    /// The CA file every pod with a mounted service-account token has: the cluster CA, which
+    /// signs the API server's certificate (and so its service-account issuer endpoints).
+    public static let serviceAccountCAFile = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+
+    /// Some `rootCAs` entry is an inline PEM, which Dex reads only from 2.42 on.
+    public var hasInlineRootCAs: Bool { rootCAs.contains { !$0.hasPrefix("/") } }
 
     /// Validates the issuer and the certificates; a connector that exists is always safe to render.
     public init(issuer: String, rootCAs: [String] = []) throws(ConnectorRejection) {
@@ -57,6 +65,11 @@ public struct ManagedConnectorSet: Sendable, Equatable {
     private init(validated: [ManagedConnector]) { self.connectors = validated }
 
     public static let empty = ManagedConnectorSet(validated: [])
+
+    /// A subset keeps every property of the set (one id per issuer, id order).
+    public func filter(_ isIncluded: (ManagedConnector) throws -> Bool) rethrows -> ManagedConnectorSet {
+        ManagedConnectorSet(validated: try connectors.filter(isIncluded))
+    }
 
     public var ids: [String] { connectors.map(\.id) }
 

@@ -19,7 +19,8 @@ enum ManagedConnectorYAML {
             ("insecureSkipEmailVerified", YAMLNodes.bool(true)),
         ]
         if !connector.rootCAs.isEmpty {
-            config.append(("rootCAs", YAMLNodes.sequence(connector.rootCAs.map(YAMLNodes.literal))))
+            // A file path stays a plain scalar; a PEM keeps its line breaks as a literal block.
+            config.append(("rootCAs", YAMLNodes.sequence(connector.rootCAs.map { $0.hasPrefix("/") ? YAMLNodes.string($0) : YAMLNodes.literal($0) })))
         }
         let groupRule = YAMLNodes.mapping([
             ("prefix", YAMLNodes.string(connector.id)),

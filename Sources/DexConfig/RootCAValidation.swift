@@ -1,8 +1,10 @@
-/// Checks PEM root certificates before they are embedded in a connector's `rootCAs`.
-///
-/// Dex also accepts file paths and base64 there; the controller only ever writes inline PEM, so
-/// anything else is refused rather than guessed at.
+/// Checks `rootCAs` entries before they are written into a connector: an inline PEM certificate
+/// (read by Dex ≥ 2.42 only) or an absolute file path in Dex's container (every version reads
+/// those, e.g. the service-account CA every pod has). Base64 and anything else are refused
+/// rather than guessed at.
 enum RootCAValidation {
+    private static let pathScalars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._/".unicodeScalars)
+
     static let maxCount = 8
     static let maxBytesEach = 64 * 1024
     private static let begin = "-----BEGIN CERTIFICATE-----"
@@ -13,8 +15,21 @@ enum RootCAValidation {
         guard rootCAs.count <= maxCount else {
             throw ConnectorRejection(field: "rootCAs", reason: "has more than \(maxCount) entries")
         }
-        for (index, pem) in rootCAs.enumerated() {
-            try validatePEM(pem, field: "rootCAs[\(index)]")
+        for (index, entry) in rootCAs.enumerated() {
+            if entry.hasPrefix("/") {
+                try validatePath(entry, field: "rootCAs[\(index)]")
+            } else {
+                try validatePEM(entry, field: "rootCAs[\(index)]")
+            }
+        }
+    }
+
+    private static func validatePath(_ path: String, field: String) throws(ConnectorRejection) {
+        guard path.utf8.count <= 255, !path.split(separator: "/").contains(".."), !path.hasSuffix("/") else {
+            throw ConnectorRejection(field: field, reason: "is not a plain absolute file path")
+        }
+        for scalar in path.unicodeScalars where !pathScalars.contains(scalar) {
+            throw ConnectorRejection(field: field, reason: "contains \(IssuerValidation.describe(scalar)), which a CA file path may not contain")
         }
     }
 

@@ -95,6 +95,8 @@ public struct Playground {
         configuration.dexCAFile = dexCA
         configuration.argoCDServer = local.argo.baseURL
         configuration.allowedIssuers = ["https://token.actions.githubusercontent.com"]
+        // No internet here: GitHub's issuer, as the connector preflight sees it, is a double too.
+        configuration.preflightFetch = PublicIssuersDouble.fetch
         configuration.leaderElect = true
         configuration.leaderElectionNamespace = "gitops-identity"
         configuration.metricsBindAddress = "0"

@@ -21,7 +21,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Argo CD server address written into token Secrets (ARGOCD_SERVER).") var argocdServer: String?
     @Option(help: "An external OIDC issuer bindings may use (repeatable).") var allowedIssuer: [String] = []
     @Option(help: "The cluster's service-account issuer (default: discovered from the API server).") var serviceAccountIssuer: String?
-    @Option(help: "CA Dex needs for the service-account issuer (default: the API server's CA).") var serviceAccountIssuerCAFile: String?
+    @Option(help: "CA (PEM file) Dex needs for the service-account issuer, written inline: Dex ≥ 2.42 only (default: the pod's CA file path for the API server's own issuer).") var serviceAccountIssuerCAFile: String?
+    @Option(help: "The Dex release Argo CD runs, when its image does not say (e.g. v2.43.0; default: read off the Dex Deployment's image).") var dexVersion: String?
     @Flag(help: "Use leader election (a coordination.k8s.io Lease).") var leaderElect = false
     @Option(help: "Namespace of the leader-election Lease (default: the client's namespace).") var leaderElectionNamespace: String?
     @Option(help: "Address of /metrics (0 disables).") var metricsBindAddress: String?
@@ -60,6 +61,7 @@ struct ControllerCommand: AsyncParsableCommand {
             : allowedIssuer
         config.serviceAccountIssuer = value(serviceAccountIssuer, "SERVICE_ACCOUNT_ISSUER")
         config.serviceAccountIssuerCAFile = value(serviceAccountIssuerCAFile, "SERVICE_ACCOUNT_ISSUER_CA_FILE")
+        config.dexVersion = value(dexVersion, "DEX_VERSION")
         config.leaderElect = leaderElect || env["GITOPS_IDENTITY_LEADER_ELECT"] == "true"
         config.leaderElectionNamespace = value(leaderElectionNamespace, "LEADER_ELECTION_NAMESPACE")
         config.metricsBindAddress = value(metricsBindAddress, "METRICS_BIND_ADDRESS") ?? config.metricsBindAddress

@@ -26,6 +26,11 @@ struct ControlPlaneFixture {
         }
         _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "argocd-cm", namespace: "argocd"),
                                               data: dexConfig.map { ["dex.config": $0, "url": "https://argocd.example.com"] } ?? ["url": "https://argocd.example.com"]))
+        // A full install's Dex (argo-cd manifests/base/dex): its image says which Dex runs.
+        _ = try await client.create(KubeObject(apiVersion: "apps/v1", kind: "Deployment",
+                                               metadata: ObjectMeta(name: "argocd-dex-server", namespace: "argocd"),
+                                               fields: ["spec": ["template": ["spec": ["containers": [["name": "dex", "image": "ghcr.io/dexidp/dex:v2.45.0"]]]]]]),
+                                    ResourceType(group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true))
         _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "argocd-rbac-cm", namespace: "argocd"),
                                               data: ["policy.csv": "p, role:human, applications, get, */*, allow\n", "scopes": "[groups]"]))
         _ = try await client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject",
@@ -81,6 +86,7 @@ struct ControlPlaneFixture {
         configuration.connectorDebounce = .milliseconds(200)
         configuration.metricsBindAddress = "0"
         configuration.healthProbeBindAddress = "0"
+        configuration.preflightFetch = PublicIssuersDouble.fetch
         configure(&configuration)
         let controller = GitopsIdentityController(configuration: configuration, client: client)
         let task = Task { try await controller.run() }

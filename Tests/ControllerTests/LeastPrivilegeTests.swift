@@ -61,6 +61,25 @@ struct LeastPrivilegeTests {
         #expect(!events.isEmpty, "Events are written with the project's RBAC")
     }
 
+    /// Regression (issue 12): the code creates argocd-rbac-cm when an install has none, but the
+    /// Role lacked `create configmaps` (and `create` cannot be limited by resourceNames), so the
+    /// first grant failed with 403 on such installs.
+    @Test func aMissingArgoCDRBACConfigMapIsCreatedWithOnlyTheProjectsRBAC() async throws {
+        let fixture = try await ControlPlaneFixture.start(dexConfig: BindingReconcileTests.humanDexConfig)
+        defer { Task { await fixture.sim.shutdown() } }
+        try await fixture.client.delete(.configMaps, namespace: "argocd", name: "argocd-rbac-cm")
+        try await Self.loadRBAC(into: fixture)
+        let kubeconfig = try Self.controllerKubeconfig(fixture)
+        let (_, run) = await fixture.startController { configuration in configuration.kubeconfig = kubeconfig }
+        defer { run.cancel() }
+        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
+        #expect(await eventually {
+            let data = try? await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm").data
+            return data?["policy.gitops-identity.team-a.deployer.csv"] != nil
+        })
+        #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+    }
+
     @Test func requestsOutsideTheRBACAreRefused() async throws {
         let fixture = try await ControlPlaneFixture.start()
         defer { Task { await fixture.sim.shutdown() } }

@@ -49,6 +49,7 @@ struct LocalArgoCDFixture {
         configuration.dexCAFile = dexCAFile
         configuration.argoCDServer = argo.argo.baseURL
         configuration.dexKeyPollInterval = .seconds(1)
+        configuration.preflightFetch = PublicIssuersDouble.fetch
         configure(&configuration)
         let logger = logs.map { capture in Logger(label: "gitops-identity", factory: { _ in capture.handler }) } ?? Logger(label: "gitops-identity")
         let controller = GitopsIdentityController(configuration: configuration, client: client, logger: logger)

@@ -76,15 +76,25 @@ import Testing
         #expect(Fixtures.written(result.plan)?.hasPrefix("logger:") == true)
     }
 
-    @Test func otherProvidersAreRefusedAndUnsetProviderIsReported() throws {
-        let keycloak = ArgoCDDexSettings(provider: "keycloak", dexConfig: nil, openShiftOAuth: false)
-        if case .refused = ArgoCDResourceDexMerge.plan(current: keycloak, desired: try Fixtures.set(Fixtures.githubIssuer)).plan.change {
-        } else {
-            Issue.record("expected a refusal")
+    /// Regression (issue 12): with `spec.sso.provider` unset the controller used to set only
+    /// `provider: dex` beside `extraConfig["dex.config"]`, which argocd-operator refuses
+    /// (controllers/argocd/sso.go reconcileSSO: "must supply valid dex configuration when
+    /// requested SSO provider is dex"), freezing the whole instance. Now nothing is written and
+    /// the refusal says what an admin must set.
+    @Test(arguments: [
+        ArgoCDDexSettings(provider: "keycloak", dexConfig: nil, openShiftOAuth: false),
+        ArgoCDDexSettings(provider: nil, dexConfig: nil, openShiftOAuth: false),
+        ArgoCDDexSettings(provider: nil, dexConfig: nil, extraConfigDexConfig: "connectors: []\n", openShiftOAuth: false),
+        ArgoCDDexSettings(provider: "dex", dexConfig: nil, extraConfigDexConfig: "connectors: []\n", openShiftOAuth: false),
+        ArgoCDDexSettings(provider: "dex", dexConfig: "", openShiftOAuth: false),
+    ])
+    func whatTheOperatorWouldRefuseIsNeverWritten(settings: ArgoCDDexSettings) throws {
+        let result = ArgoCDResourceDexMerge.plan(current: settings, desired: try Fixtures.set(Fixtures.githubIssuer))
+        guard case let .refused(refusal) = result.plan.change else {
+            Issue.record("expected a refusal, got \(result.plan.change)")
+            return
         }
-        let unset = ArgoCDDexSettings(provider: nil, dexConfig: nil, openShiftOAuth: false)
-        let result = ArgoCDResourceDexMerge.plan(current: unset, desired: try Fixtures.set(Fixtures.githubIssuer))
-        #expect(result.plan.notes == [.providerMustBeSetToDex])
+        #expect(refusal.reason.contains("spec.sso"))
     }
 
     @Test func brokenCRConfigIsRefused() throws {

@@ -103,13 +103,19 @@ import Yams
         #expect(restored == Fixtures.humanConfig)
     }
 
-    @Test func removingTheLastConnectorWhenHumansHadOtherKeysButNoConnectorsDropsOnlyTheConnectorsKey() throws {
+    /// Regression (issue 12): the last managed connector going while a human's `expiry` block
+    /// remains used to write a dex.config WITHOUT a connectors list, which argocd-server and
+    /// argocd-dex-server `log.Fatal` on (argo-cd util/dex/config.go GenerateDexConfigYAML:
+    /// "malformed Dex configuration found"). An empty list generates; Dex alone then waits for a
+    /// connector ("server: no connectors specified", dex server/server.go).
+    @Test func lastConnectorGoingWhileHumanKeysRemainLeavesAnEmptyConnectorsListArgoCDCanLoad() throws {
         let human = "oauth2:\n  skipApprovalScreen: true\nexpiry:\n  idTokens: 1h\n"
         let merged = try #require(Fixtures.written(DexConfigMerge.plan(current: human, desired: try Fixtures.set(Fixtures.gitlabIssuer))))
         #expect(merged.contains("connectors:"))
         let plan = DexConfigMerge.plan(current: merged, desired: .empty)
-        #expect(plan == DexConfigPlan(change: .write(human), notes: [.connectorsKeyRemoved]))
-        #expect(!(Fixtures.written(plan) ?? "").contains("connectors"))
+        #expect(plan == DexConfigPlan(change: .write(human + "connectors: []\n"), notes: [.connectorsListEmptied]))
+        // And it is stable: planning again changes nothing, so Dex is not restarted again.
+        #expect(DexConfigMerge.plan(current: human + "connectors: []\n", desired: .empty).change == .unchanged)
     }
 
     @Test func removingOneOfTwoManagedConnectorsKeepsTheOther() throws {

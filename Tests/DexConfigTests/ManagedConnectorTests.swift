@@ -78,9 +78,16 @@ import Testing
         }
     }
 
-    @Test func rootCAsMustBePEMCertificates() {
+    /// Inline PEM (Dex ≥ 2.42) or a plain absolute path in Dex's container (every Dex reads
+    /// those, pkg/httpclient/httpclient.go); nothing that could climb out or break the YAML.
+    @Test func rootCAsArePEMCertificatesOrPlainAbsolutePaths() throws {
+        let connector = try ManagedConnector(issuer: Fixtures.clusterIssuer, rootCAs: [ManagedConnector.serviceAccountCAFile])
+        #expect(!connector.hasInlineRootCAs)
+        #expect(try connector.renderedYAML().contains("- /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"))
+        #expect(try ManagedConnector(issuer: Fixtures.clusterIssuer, rootCAs: [Fixtures.pem]).hasInlineRootCAs)
         let bad = [
-            "/etc/ssl/ca.pem",
+            "/etc/../root/ca.pem", "/etc/ssl/ca pem", "/etc/ssl/\nconnectors: []", "/etc/ssl/",
+            "etc/ssl/ca.pem",
             "-----BEGIN CERTIFICATE-----\nAAAA\n",
             "-----BEGIN CERTIFICATE-----\nAA\"AA\n-----END CERTIFICATE-----\n",
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\nconnectors: []\n",

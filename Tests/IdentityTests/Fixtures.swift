@@ -1,4 +1,5 @@
 import ArgoRBAC
+import Compatibility
 import Foundation
 @testable import Identity
 import JSON
@@ -42,8 +43,13 @@ enum Fixture {
                       rbac: ObservedRBACConfig = ObservedRBACConfig(policyDefault: "", scopes: "[groups]"),
                       settings: IdentitySettings = settings) -> ObservedState {
         ObservedState(bindings: bindings, dexTarget: .configMap(dexConfig: dexConfig), rbac: rbac,
-                      appProjects: projects, settings: settings)
+                      appProjects: projects, settings: settings, dex: dex245)
     }
+
+    /// Argo CD 3.4's Dex, as the assessor reads it off argocd-dex-server's image.
+    static let dex245 = ObservedDex(assessment: .supported(DexEnvironment(
+        dex: DexRelease(ReleaseVersion(2, 45, 0)), skipsFailedConnectors: true,
+        source: "image ghcr.io/dexidp/dex:v2.45.0 of Deployment argocd-dex-server")))
 
     static func refusal(_ decision: BindingDecision?) -> BindingRefusal? {
         if case let .refused(refusal)? = decision { return refusal }

@@ -24,10 +24,12 @@ import Testing
         #expect(InformerWiring.mayChangeConnectors(old, binding(generation: 1, spec: spec, deleting: true)))
     }
 
-    @Test func onlyArgoCDsTwoConfigMapsAreShared() {
+    /// argocd-cmd-params-cm joins them: `dexserver.connector.failure.continue` changes what Dex does.
+    @Test func onlyArgoCDsThreeSettingsConfigMapsAreShared() {
         #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cm")))
         #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-rbac-cm")))
-        #expect(!InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cmd-params-cm")))
+        #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cmd-params-cm")))
+        #expect(!InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-notifications-cm")))
     }
 
     @Test func aSnapshotReadsDexConfigFromItsObject() {

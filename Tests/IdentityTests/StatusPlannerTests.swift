@@ -91,20 +91,20 @@ import Testing
     @Test func loadedOnlyWhenTheRenderedConnectorIsPresent() throws {
         let connector = try self.connector.get()
         let set = try ManagedConnectorSet([connector])
-        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: nil), desired: set) == .pending)
+        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: nil), desired: set, dex: Fixture.dex245) == .pending)
         guard case let .write(text) = DexConfigMerge.plan(current: nil, desired: set).change else {
             Issue.record("expected a write")
             return
         }
-        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: text), desired: set) == .loaded)
+        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: text), desired: set, dex: Fixture.dex245) == .loaded)
         let edited = text.replacingOccurrences(of: "userNameKey: sub", with: "userNameKey: email")
-        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: edited), desired: set) == .pending)
+        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: edited), desired: set, dex: Fixture.dex245) == .pending)
     }
 
     @Test func aBrokenConfigIsRefused() throws {
         let connector = try self.connector.get()
         let state = ConnectorState.of(connector, in: .configMap(dexConfig: "connectors: [unclosed"),
-                                      desired: try ManagedConnectorSet([connector]))
+                                      desired: try ManagedConnectorSet([connector]), dex: Fixture.dex245)
         guard case .refused = state else {
             Issue.record("expected a refusal, got \(state)")
             return
@@ -114,7 +114,7 @@ import Testing
     @Test func theOperatorsRulesApplyOnAnArgoCDResource() throws {
         let connector = try self.connector.get()
         let target = ObservedDexTarget.argoCD(ArgoCDDexSettings(provider: "dex", dexConfig: nil, openShiftOAuth: true))
-        guard case .refused = ConnectorState.of(connector, in: target, desired: try ManagedConnectorSet([connector])) else {
+        guard case .refused = ConnectorState.of(connector, in: target, desired: try ManagedConnectorSet([connector]), dex: Fixture.dex245) else {
             Issue.record("openShiftOAuth without a connectors list must be refused")
             return
         }

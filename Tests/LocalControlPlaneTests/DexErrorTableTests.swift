@@ -102,7 +102,8 @@ import Testing
         staticClients: [{id: argo-cd-cli, public: true}]
         connectors: [{type: github, id: gh, name: GitHub, config: {clientID: x, clientSecret: y}}]
         """)
-        let handler = TokenExchangeHandler(config: config, signingKey: DexFixtures.signingKey, connectors: ConfiguredConnectors(config))
+        let opened = try await DexStartup.openConnectors(config, DexStartupContext(profile: .v2_45)).get()
+        let handler = TokenExchangeHandler(config: config, signingKey: DexFixtures.signingKey, connectors: opened)
         let response = await handler.handle(DexFixtures.post(DexFixtures.exchangeFields(connector: "gh")))
         expectError(response, 400, "invalid_request", "Requested connector does not exist.")
     }

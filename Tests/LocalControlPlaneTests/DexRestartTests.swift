@@ -34,7 +34,7 @@ struct RuntimeKeySource: DexKeySource {
     }
 
     @Test func everyConfigChangeInvalidatesEarlierTokens() async throws {
-        let runtime = DexRuntime(makeConnectors: { _ in StubLookup() })
+        let runtime = DexRuntime(makeConnectors: { _, _ in .success(StubLookup()) })
         await runtime.apply(Self.settings(Self.good))
         #expect(await runtime.state == .running(generation: 1))
         let rbac = try RBACConfig(configMapData: ["policy.csv": "p, system:serviceaccount:ci:deployer, applications, sync, team-a/*, allow"])
@@ -59,7 +59,7 @@ struct RuntimeKeySource: DexKeySource {
     }
 
     @Test func malformedConfigTakesDexDownAndAFixedOneBringsItBack() async throws {
-        let runtime = DexRuntime(makeConnectors: { _ in StubLookup() })
+        let runtime = DexRuntime(makeConnectors: { _, _ in .success(StubLookup()) })
         await runtime.apply(Self.settings(Self.good))
         let before = try await exchange(runtime)
 
@@ -83,7 +83,7 @@ struct RuntimeKeySource: DexKeySource {
     }
 
     @Test func discoveryAndKeysUnderTheIssuerPath() async throws {
-        let runtime = DexRuntime(makeConnectors: { _ in StubLookup() })
+        let runtime = DexRuntime(makeConnectors: { _, _ in .success(StubLookup()) })
         await runtime.apply(Self.settings(Self.good))
         let discovery = await runtime.handle(SimHTTPRequest(method: "GET", path: "/api/dex/.well-known/openid-configuration"))
         #expect(discovery.jsonBody?["issuer"] == "https://argocd.example.com/api/dex")

@@ -19,5 +19,9 @@ public enum IdentityResources {
 
     public static let argoCDConfigMap = "argocd-cm"
     public static let argoCDRBACConfigMap = "argocd-rbac-cm"
+    /// Argo CD's component flags; `dexserver.connector.failure.continue` is read from it.
+    public static let argoCDCommandParametersConfigMap = "argocd-cmd-params-cm"
+    /// Argo CD's components; the Dex container's image says which Dex runs.
+    public static let deployments = ResourceType(group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true)
     public static let dexConfigKey = "dex.config"
 }

@@ -8,9 +8,15 @@ public enum ConnectorState: Sendable, Hashable {
     case pending
     /// The config cannot be edited (a human broke it, or the operator's rules forbid it).
     case refused(String)
+    /// This Dex cannot load the connector (no usable Dex, a rootCAs form it does not read, an
+    /// issuer it could not reach): it is not written, and the reason says what to change.
+    case blocked(reason: String, message: String)
 
     public static func of(_ connector: ManagedConnector, in target: ObservedDexTarget,
-                          desired: ManagedConnectorSet) -> ConnectorState {
+                          desired: ManagedConnectorSet, dex: ObservedDex) -> ConnectorState {
+        if let unloadable = dex.unloadable(connector) {
+            return .blocked(reason: unloadable.reason, message: unloadable.message)
+        }
         // The target's own refusals first: on an ArgoCD resource the operator's rules may refuse
         // a config that parses.
         if case let .refused(refusal) = target.plan(desired: desired).change {
@@ -18,7 +24,13 @@ public enum ConnectorState: Sendable, Hashable {
         }
         switch ManagedConnectorPresence.isPresent(connector, in: target.effectiveDexConfig) {
         case let .failure(refusal): return .refused(refusal.reason)
-        case let .success(present): return present ? .loaded : .pending
+        case .success(true): return .loaded
+        case .success(false):
+            if let failure = dex.unreachable[connector.id] {
+                return .blocked(reason: "IssuerUnreachable",
+                                message: "Dex could not use \(connector.issuer), so connector \(connector.id) is not written (a connector Dex cannot open stops Dex on 2.44 and older): \(failure)")
+            }
+            return .pending
         }
     }
 }

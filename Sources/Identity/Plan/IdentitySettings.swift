@@ -1,3 +1,5 @@
+import Compatibility
+
 /// The controller's own configuration that planning depends on (DESIGN §4, §6).
 public struct IdentitySettings: Sendable, Hashable {
     /// The cluster's service-account token issuer; `nil` when unknown, which refuses every
@@ -17,8 +19,12 @@ public struct IdentitySettings: Sendable, Hashable {
     /// `--allowed-issuer` values, compared byte for byte as Dex compares issuers.
     public var allowedIssuers: [String]
     public var clusterIssuer: ClusterIssuer?
+    /// `--dex-version`: the Dex release, where its image does not say.
+    public var dexVersion: ReleaseVersion?
 
-    public init(argoCDNamespace: String = "argocd", allowedIssuers: [String] = [], clusterIssuer: ClusterIssuer? = nil) {
+    public init(argoCDNamespace: String = "argocd", allowedIssuers: [String] = [], clusterIssuer: ClusterIssuer? = nil,
+                dexVersion: ReleaseVersion? = nil) {
+        self.dexVersion = dexVersion
         self.argoCDNamespace = argoCDNamespace
         self.allowedIssuers = allowedIssuers
         self.clusterIssuer = clusterIssuer

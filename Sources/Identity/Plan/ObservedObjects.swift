@@ -1,4 +1,5 @@
 import ArgoRBAC
+import Compatibility
 import DexConfig
 import JSON
 import Kube
@@ -29,6 +30,18 @@ public enum ObservedObjects {
             return .argoCD(argoCDDexSettings(instance))
         }
         return .configMap(dexConfig: argoCDConfigMapData?[IdentityResources.dexConfigKey])
+    }
+
+    /// A Deployment's name and container images (init containers excluded).
+    public static func deployment(_ object: KubeObject) -> ArgoCDInstallFacts.Deployment? {
+        guard let name = object.metadata.name else { return nil }
+        var containers: [String: String] = [:]
+        for container in object.spec?.value(at: ["template", "spec", "containers"])?.arrayValue ?? [] {
+            if let containerName = container["name"]?.stringValue, let image = container["image"]?.stringValue {
+                containers[containerName] = image
+            }
+        }
+        return ArgoCDInstallFacts.Deployment(name: name, containers: containers)
     }
 
     public static func firstByName(_ objects: [KubeObject]) -> KubeObject? {

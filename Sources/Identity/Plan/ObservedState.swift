@@ -1,4 +1,5 @@
 import ArgoRBAC
+import Compatibility
 import DexConfig
 
 /// The settings of argocd-rbac-cm that planning reads, and the keys the controller owns there.
@@ -62,9 +63,12 @@ public struct ObservedState: Sendable {
     public var rbac: ObservedRBACConfig
     public var appProjects: [AppProjectAdmission]
     public var settings: IdentitySettings
+    /// The Dex that would load the connectors.
+    public var dex: ObservedDex
 
     public init(bindings: [CiIdentityBinding], dexTarget: ObservedDexTarget, rbac: ObservedRBACConfig,
-                appProjects: [AppProjectAdmission], settings: IdentitySettings) {
+                appProjects: [AppProjectAdmission], settings: IdentitySettings, dex: ObservedDex) {
+        self.dex = dex
         self.bindings = bindings
         self.dexTarget = dexTarget
         self.rbac = rbac

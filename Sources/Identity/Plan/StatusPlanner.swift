@@ -53,6 +53,8 @@ public enum StatusPlanner {
             case let .refused(reason):
                 add(ConditionType.connectorReady, .false, "DexConfigRefused",
                     "\(reason). The controller leaves this Dex config alone; fix it by hand and the connector is added")
+            case let .blocked(reason, message):
+                add(ConditionType.connectorReady, .false, reason, message)
             }
             add(ConditionType.policyReady, .true, grant.warnings.isEmpty ? "PolicyWritten" : "PolicyWrittenWithWarnings",
                 policyMessage(grant))

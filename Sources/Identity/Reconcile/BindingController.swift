@@ -48,8 +48,11 @@ public actor BindingController {
         // Optional kinds: an informer on a kind that is not served would never sync.
         let argoCDs = options.detectArgoCDResource ? await informerIfServed(IdentityResources.argoCDs) : nil
         let appProjects = await informerIfServed(IdentityResources.appProjects)
+        let deployments = await informerIfServed(IdentityResources.deployments)
         let view = ClusterView(bindings: bindings, configMaps: configMaps, appProjects: appProjects,
-                               argoCDs: argoCDs, settings: options.settings)
+                               argoCDs: argoCDs, deployments: deployments, settings: options.settings,
+                               preflight: ConnectorPreflight(clusterCA: options.clusterCA, clock: options.clock,
+                                                             fetch: options.preflightFetch))
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
                                                        detectArgoCDResource: options.detectArgoCDResource),
                                  view: view, maxConflictRetries: options.maxConflictRetries, events: events,
@@ -62,20 +65,21 @@ public actor BindingController {
             events: events, options: options,
             requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
         await InformerWiring(queue: queue, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
-            .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs)
+            .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments)
 
         await withTaskGroup(of: Void.self) { group in
             let bindings = self.bindings
             let configMaps = self.configMaps
             group.addTask { await bindings.run() }
             group.addTask { await configMaps.run() }
-            for informer in [appProjects, argoCDs].compactMap({ $0 }) {
+            for informer in [appProjects, argoCDs, deployments].compactMap({ $0 }) {
                 group.addTask { await informer.run() }
             }
             await bindings.waitForSync()
             await configMaps.waitForSync()
             await appProjects?.waitForSync()
             await argoCDs?.waitForSync()
+            await deployments?.waitForSync()
             let worker = Worker(queue: queue, reconciler: reconciler, connectorSync: sync, bindings: bindings)
             for _ in 0..<options.workers {
                 group.addTask { await worker.run() }

@@ -1,4 +1,5 @@
 import ControllerRuntime
+import HTTP
 
 public struct BindingControllerOptions: Sendable {
     public var settings: IdentitySettings
@@ -18,12 +19,20 @@ public struct BindingControllerOptions: Sendable {
     /// Called after each `dex.config` write: Argo CD restarts Dex with new keys, so the token
     /// broker checks Dex's key set at once instead of at its next poll.
     public var onDexConfigWritten: (@Sendable () async -> Void)?
+    /// The cluster CA (what Dex's container has at the service-account CA path), for the
+    /// preflight of connectors whose rootCAs name that file.
+    public var clusterCA: PEMSource?
+    /// Substitutes the preflight's HTTPS fetch (tests without internet).
+    public var preflightFetch: ConnectorPreflight.Fetch?
 
     public init(settings: IdentitySettings, connectorDebounce: Duration = .milliseconds(300), workers: Int = 4,
                 maxConflictRetries: Int = 5, detectArgoCDResource: Bool = true,
                 deletionRecheck: Duration = .seconds(2), clock: any ControllerClock = SystemClock(),
                 eventComponent: String = "gitops-identity", eventInstance: String = "gitops-identity",
-                tokenDelivery: (any TokenDelivery)? = nil, onDexConfigWritten: (@Sendable () async -> Void)? = nil) {
+                tokenDelivery: (any TokenDelivery)? = nil, onDexConfigWritten: (@Sendable () async -> Void)? = nil,
+                clusterCA: PEMSource? = nil, preflightFetch: ConnectorPreflight.Fetch? = nil) {
+        self.preflightFetch = preflightFetch
+        self.clusterCA = clusterCA
         self.settings = settings
         self.connectorDebounce = connectorDebounce
         self.workers = max(1, workers)

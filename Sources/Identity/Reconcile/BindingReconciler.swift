@@ -32,7 +32,7 @@ struct BindingReconciler: Sendable {
         }
         var connector = ConnectorState.pending
         if let grant = decision.grant {
-            connector = ConnectorState.of(grant.connector, in: state.dexTarget, desired: plan.connectors)
+            connector = ConnectorState.of(grant.connector, in: state.dexTarget, desired: plan.connectors, dex: state.dex)
             if connector == .pending { await requestConnectorSync() }
         }
         let token = await tokenReport(binding, decision: decision, connector: connector)

@@ -1,3 +1,4 @@
+import Compatibility
 import ControllerRuntime
 import Kube
 
@@ -9,7 +10,10 @@ struct ClusterView: Sendable {
     let appProjects: Informer<KubeObject>?
     /// `nil` when the ArgoCD kind is not served (upstream installs) or detection is off.
     let argoCDs: Informer<KubeObject>?
+    /// Deployments of the Argo CD namespace: their images say which Dex runs.
+    let deployments: Informer<KubeObject>?
     let settings: IdentitySettings
+    let preflight: ConnectorPreflight
     let memo = PlanMemo()
 
     func binding(_ key: ObjectKey) async -> CiIdentityBinding? {
@@ -38,7 +42,20 @@ struct ClusterView: Sendable {
                 argoCDs: await argoCDs?.list() ?? [],
                 argoCDConfigMapData: await configMapData(IdentityResources.argoCDConfigMap))
         }
+        let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures())
         return ObservedState(bindings: await memo.bindings(from: bindingObjects), dexTarget: dexTarget,
-                             rbac: rbac, appProjects: projects, settings: settings)
+                             rbac: rbac, appProjects: projects, settings: settings, dex: dex)
+    }
+
+    /// What the caches say about the Dex that runs.
+    func dexAssessment() async -> DexAssessment {
+        let facts = ArgoCDInstallFacts(
+            namespace: settings.argoCDNamespace,
+            argocdCM: await configMapData(IdentityResources.argoCDConfigMap),
+            commandParameters: await configMapData(IdentityResources.argoCDCommandParametersConfigMap),
+            deployments: await (deployments?.list() ?? []).compactMap(ObservedObjects.deployment),
+            operatorManaged: !(await argoCDs?.list() ?? []).isEmpty,
+            dexVersionOverride: settings.dexVersion)
+        return DexAssessor.assess(facts)
     }
 }

@@ -33,14 +33,36 @@ actor ConnectorSync {
         self.onWrite = onWrite
     }
 
-    func run() async throws(KubeError) {
+    /// What the worker should do after a run.
+    struct Outcome: Sendable, Equatable {
+        /// Run again after this long (a connector's issuer could not be reached yet).
+        var retryAfter: Duration?
+        /// Preflight results changed: every binding's ConnectorReady may read differently now.
+        var requeueBindings: Bool
+    }
+
+    /// How long a connector that failed its preflight waits before the next try.
+    static let preflightRetry: Duration = .seconds(30)
+
+    func run() async throws(KubeError) -> Outcome {
         statistics.runs += 1
         var lastConflict: KubeError?
         for _ in 0..<maxConflictRetries {
             let snapshot = try await store.read()
-            let plan = await view.plan(await view.observedState(dexTarget: snapshot.observed))
+            let state = await view.observedState(dexTarget: snapshot.observed)
+            let plan = await view.plan(state)
+            if case let .unsupported(refusal) = state.dex.assessment {
+                // Nothing Dex could load is written; the bindings report the same reason.
+                statistics.refusals += 1
+                statistics.lastRefusal = refusal.message
+                return Outcome(retryAfter: nil, requeueBindings: false)
+            }
+            let before = state.dex.unreachable
+            let (writable, held) = await loadable(plan.connectors, state: state)
+            let outcome = Outcome(retryAfter: held ? Self.preflightRetry : nil,
+                                  requeueBindings: await view.preflight.knownFailures() != before)
             do {
-                switch try await store.apply(plan.connectors, to: snapshot) {
+                switch try await store.apply(writable, to: snapshot) {
                 case .unchanged:
                     statistics.lastRefusal = nil
                 case .written:
@@ -55,7 +77,7 @@ actor ConnectorSync {
                     Counter(label: "gitops_identity_dex_config_refusals_total").increment()
                     statistics.lastRefusal = reason
                 }
-                return
+                return outcome
             } catch where error.isConflict || error.isAlreadyExists {
                 // Someone (a human, the operator) wrote in between: read again and re-plan.
                 statistics.conflicts += 1
@@ -63,6 +85,24 @@ actor ConnectorSync {
             }
         }
         throw lastConflict ?? .conflict("dex.config kept changing")
+    }
+
+    /// The desired connectors Dex can load: those already in its config as rendered, and new
+    /// ones whose issuer passed the preflight. `held` when some were left out for now.
+    private func loadable(_ desired: ManagedConnectorSet, state: ObservedState) async -> (ManagedConnectorSet, held: Bool) {
+        var kept: Set<String> = []
+        var held = false
+        for connector in desired.connectors {
+            if state.dex.unloadable(connector) != nil { continue }
+            let present = (try? ManagedConnectorPresence.isPresent(connector, in: state.dexTarget.effectiveDexConfig).get()) ?? false
+            let reachable = present ? true : await view.preflight.failure(of: connector) == nil
+            if reachable {
+                kept.insert(connector.id)
+            } else {
+                held = true
+            }
+        }
+        return (desired.filter { kept.contains($0.id) }, held)
     }
 
     private func recordWrite(_ snapshot: DexTargetSnapshot, connectors: ManagedConnectorSet) async {

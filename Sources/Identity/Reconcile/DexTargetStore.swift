@@ -115,9 +115,6 @@ struct DexTargetStore: Sendable {
             object.json.set(path, to: nil)
         case let .write(text):
             object.json.set(path, to: .string(text))
-            if plan.plan.notes.contains(.providerMustBeSetToDex) {
-                object.json.set(["spec", "sso", "provider"][...], to: "dex")
-            }
         }
         _ = try await client.update(object, IdentityResources.argoCDs)
         return .written

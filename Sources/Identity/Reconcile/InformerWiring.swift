@@ -10,7 +10,8 @@ struct InformerWiring: Sendable {
     let argoCDNamespace: String
 
     func connect(bindings: Informer<KubeObject>, configMaps: Informer<ConfigMap>,
-                 appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?) async {
+                 appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?,
+                 deployments: Informer<KubeObject>? = nil) async {
         let queue = self.queue
         let debounce = connectorDebounce
         let enqueue: @Sendable ([WorkKey], Bool) -> Void = { keys, sync in
@@ -40,10 +41,17 @@ struct InformerWiring: Sendable {
             onDelete: { _ in sharedChanged() })
         await appProjects?.addHandlers(anyChange)
         await argoCDs?.addHandlers(anyChange)
+        // Only the images matter (which Dex runs); rollouts' status churn does not.
+        let imageChange = Informer<KubeObject>.Handlers(
+            onAdd: { _ in sharedChanged() },
+            onUpdate: { old, new in if ObservedObjects.deployment(old) != ObservedObjects.deployment(new) { sharedChanged() } },
+            onDelete: { _ in sharedChanged() })
+        await deployments?.addHandlers(imageChange)
     }
 
     static func isArgoCDConfig(_ meta: ObjectMeta) -> Bool {
         meta.name == IdentityResources.argoCDConfigMap || meta.name == IdentityResources.argoCDRBACConfigMap
+            || meta.name == IdentityResources.argoCDCommandParametersConfigMap
     }
 
     static func mayChangeConnectors(_ old: KubeObject, _ new: KubeObject) -> Bool {

@@ -43,8 +43,10 @@ struct Worker: Sendable {
                     await queue.add(key, after: delay)
                 }
             case .connectorSync:
-                try await connectorSync.run()
+                let outcome = try await connectorSync.run()
                 await queue.forget(key)
+                if let retry = outcome.retryAfter { await queue.add(key, after: retry) }
+                if outcome.requeueBindings { await queue.add(.allBindings) }
                 // Bindings learn the new connector state from the argocd-cm / ArgoCD informer.
             case .allBindings:
                 for object in await bindings.list() {

@@ -43,8 +43,9 @@ public struct ArgoSettingsSnapshot: Sendable, Equatable {
     public var dexSettings: ArgoDexSettings {
         let data = argocdCM
         let additional = data["additionalUrls"].flatMap { try? YAMLToJSON.parse($0).arrayValue }?.compactMap(\.stringValue) ?? []
+        let oidcIssuer = data["oidc.config"].flatMap { try? YAMLToJSON.parse($0) }?["issuer"]?.stringValue
         return ArgoDexSettings(url: data["url"] ?? "", additionalURLs: additional, dexConfig: data["dex.config"],
-                               secrets: secretReferences)
+                               secrets: secretReferences, oidcConfigIssuer: oidcIssuer)
     }
 
     /// resourceVersion of an object this snapshot holds, for "has the double caught up" checks.

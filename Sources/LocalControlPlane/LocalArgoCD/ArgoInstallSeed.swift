@@ -5,7 +5,8 @@ import JSON
 /// doubles and the controller read.
 enum ArgoInstallSeed {
 
-    static func seed(_ kube: KubeSim, namespace: String, operatorMode: Bool) async throws {
+    static func seed(_ kube: KubeSim, namespace: String, options: LocalArgoCD.Options) async throws {
+        let operatorMode = options.operatorMode
         try await kube.write(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
                              group: "", version: "v1", plural: "namespaces")
         try await register(ArgoCRDs.appProject, in: kube)
@@ -18,7 +19,21 @@ enum ArgoInstallSeed {
                          "labels": ["app.kubernetes.io/name": "argocd-secret", "app.kubernetes.io/part-of": "argocd"]],
             "data": ["server.secretkey": .string(Data(secretKey.utf8).base64EncodedString())],
         ], group: "", version: "v1", plural: "secrets")
-        for name in ["argocd-cm", "argocd-rbac-cm"] {
+        // The components' Deployments (what their images say is all a cluster tells of versions);
+        // under the operator, it creates them from the ArgoCD resource instead.
+        if !operatorMode {
+            for deployment in ArgoDeployments.upstream(options.argoCD, namespace: namespace) {
+                try await kube.write(deployment, group: "apps", version: "v1", plural: "deployments")
+            }
+        }
+        try await kube.write([
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": "argocd-cmd-params-cm", "namespace": .string(namespace),
+                         "labels": ["app.kubernetes.io/name": "argocd-cmd-params-cm", "app.kubernetes.io/part-of": "argocd"]],
+            "data": .object(options.commandParameters.mapValues(JSONValue.string)),
+        ], group: "", version: "v1", plural: "configmaps")
+        // Under the operator both come from the ArgoCD resource, created when it appears.
+        for name in ["argocd-cm", "argocd-rbac-cm"] where !operatorMode {
             try await kube.write([
                 "apiVersion": "v1", "kind": "ConfigMap",
                 "metadata": ["name": .string(name), "namespace": .string(namespace),

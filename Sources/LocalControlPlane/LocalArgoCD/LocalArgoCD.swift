@@ -8,17 +8,44 @@ import JSON
 public final class LocalArgoCD: Sendable {
     public struct Options: Sendable {
         public var namespace: String
-        /// Registers the ArgoCD CRD and runs the operator double (OpenShift GitOps style).
-        public var operatorMode: Bool
+        /// The Argo CD release the doubles reproduce (its bundled Dex included).
+        public var argoCD: ArgoCDProfile
+        /// argocd-operator owns argocd-cm from an `ArgoCD` resource and runs its own Dex
+        /// (OpenShift GitOps style): the ArgoCD CRD is registered and the operator double runs.
+        public var operatorProfile: OperatorProfile?
+        /// argocd-cmd-params-cm `data`, in place before the pods start (they read it as env).
+        public var commandParameters: [String: String]
+        /// Under the operator, the kubelet's first restart delay for a Dex that exited (upstream's
+        /// 10 s CrashLoopBackOff, shortened so tests see the loop).
+        public var operatorDexRestartDelay: Duration
         public var kube: KubeSim.Options
         public var log: @Sendable (String) -> Void
 
-        public init(namespace: String = "argocd", operatorMode: Bool = false, kube: KubeSim.Options = .init(),
+        public init(namespace: String = "argocd", argoCD: ArgoCDProfile = .newest, operatorMode: Bool = false,
+                    operatorProfile: OperatorProfile? = nil, commandParameters: [String: String] = [:],
+                    operatorDexRestartDelay: Duration = .seconds(1),
+                    kube: KubeSim.Options = .init(anonymousIssuerDiscovery: true),
                     log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.namespace = namespace
-            self.operatorMode = operatorMode
+            self.argoCD = argoCD
+            self.operatorProfile = operatorProfile ?? (operatorMode ? .v0_19 : nil)
+            self.commandParameters = commandParameters
+            self.operatorDexRestartDelay = operatorDexRestartDelay
             self.kube = kube
             self.log = log
+        }
+
+        public var operatorMode: Bool { operatorProfile != nil }
+
+        /// The Dex that runs: the operator's where it deploys one, else the bundled one.
+        public var dexProfile: DexProfile { operatorProfile?.argoCD.dex ?? argoCD.dex }
+
+        /// What the Dex container starts with.
+        func dexContext(clusterCAPEM: String) -> DexStartupContext {
+            // The operator's Dex container gets no argocd-cmd-params-cm env.
+            let wired = operatorProfile == nil && argoCD.wiresContinueOnConnectorFailure
+            return DexStartupContext(profile: dexProfile, files: .serviceAccountMounted(clusterCAPEM: clusterCAPEM),
+                                     continueOnConnectorFailureEnv: wired ? commandParameters["dexserver.connector.failure.continue"] : nil)
         }
     }
 
@@ -27,6 +54,7 @@ public final class LocalArgoCD: Sendable {
     public let argo: ArgoCDSim
     public let argoOperator: ArgoCDOperatorSim?
     public let namespace: String
+    public let options: Options
 
     /// The cluster's service-account issuer, usable as an oidc connector `issuer`
     /// (its discovery and JWKS are served without a token)…
@@ -36,7 +64,8 @@ public final class LocalArgoCD: Sendable {
     /// Argo CD's Dex issuer, `<url>/api/dex`; its `/token` is reachable through the Argo CD double.
     public var dexIssuer: String { argo.baseURL + "/api/dex" }
 
-    private init(kube: KubeSim, dex: DexSim, argo: ArgoCDSim, argoOperator: ArgoCDOperatorSim?, namespace: String) {
+    private init(kube: KubeSim, dex: DexSim, argo: ArgoCDSim, argoOperator: ArgoCDOperatorSim?, namespace: String, options: Options) {
+        self.options = options
         self.kube = kube
         self.dex = dex
         self.argo = argo
@@ -50,17 +79,23 @@ public final class LocalArgoCD: Sendable {
         var argo: ArgoCDSim?
         do {
             let namespace = options.namespace
-            try await ArgoInstallSeed.seed(kube, namespace: namespace, operatorMode: options.operatorMode)
-            let startedDex = try await DexSim.start(kubeSim: kube, namespace: namespace, log: options.log)
+            try await ArgoInstallSeed.seed(kube, namespace: namespace, options: options)
+            let startedDex = try await DexSim.start(
+                kubeSim: kube, namespace: namespace, context: options.dexContext(clusterCAPEM: kube.caPEM),
+                supervision: options.operatorMode ? .livenessProbe(initialDelay: options.operatorDexRestartDelay) : .none,
+                log: options.log)
             dex = startedDex
-            let startedArgo = try await ArgoCDSim.start(kubeSim: kube, dex: startedDex, namespace: namespace)
+            let startedArgo = try await ArgoCDSim.start(kubeSim: kube, dex: startedDex, namespace: namespace,
+                                                        profile: options.operatorProfile?.argoCD ?? options.argoCD)
             argo = startedArgo
             // The url is known only now that the Argo CD double listens.
             try await ArgoInstallSeed.setURL(kube, namespace: namespace, url: startedArgo.baseURL)
-            let argoOperator = options.operatorMode
-                ? await ArgoCDOperatorSim.start(kubeSim: kube, namespace: namespace, url: startedArgo.baseURL) : nil
+            let argoOperator = await options.operatorProfile.asyncMap { profile in
+                await ArgoCDOperatorSim.start(kubeSim: kube, namespace: namespace, url: startedArgo.baseURL, profile: profile)
+            }
             _ = await startedArgo.waitForSettings()
-            return LocalArgoCD(kube: kube, dex: startedDex, argo: startedArgo, argoOperator: argoOperator, namespace: namespace)
+            return LocalArgoCD(kube: kube, dex: startedDex, argo: startedArgo, argoOperator: argoOperator, namespace: namespace,
+                               options: options)
         } catch {
             await argo?.shutdown()
             await dex?.shutdown()
@@ -82,10 +117,23 @@ public final class LocalArgoCD: Sendable {
         return try await kube.write(object, group: "", version: "v1", plural: "configmaps").resourceVersion ?? ""
     }
 
+    /// Which releases run, for reports ("Argo CD v3.4.7 (Dex v2.45.0)").
+    public var profileDescription: String {
+        if let operatorProfile = options.operatorProfile { return "\(operatorProfile) with Argo CD \(operatorProfile.argoCD.version)" }
+        return options.argoCD.description
+    }
+
     public func shutdown() async {
         argoOperator?.shutdown()
         await argo.shutdown()
         await dex.shutdown()
         await kube.shutdown()
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let self else { return nil }
+        return await transform(self)
     }
 }

@@ -1,6 +1,7 @@
 import Controller
 import Foundation
 import Kube
+import LocalControlPlane
 
 /// Runs the controller replicas in-process, each with its own API credentials and Lease identity,
 /// all competing for the one Lease, and kills and restarts them.
@@ -43,6 +44,8 @@ actor ReplicaSupervisor {
         let client = KubeClient(config: try KubeConfigLoader.load(path: kubeconfig))
 
         var configuration = ControllerConfiguration()
+        // The soak's external issuers are names, not servers: the public-issuer double answers for them.
+        configuration.preflightFetch = PublicIssuersDouble.fetch
         configuration.kubeconfig = kubeconfig
         configuration.connectorDebounce = .milliseconds(200)
         configuration.metricsBindAddress = "0"

@@ -12,13 +12,16 @@ struct OperatorModeEndToEndTests {
         defer { Task { await env.shutdown() } }
         let calls = PlainCalls(env)
         try await calls.createServiceAccount(namespace: "team-a", name: "ci")
-        try await calls.patchConfigMap("argocd-rbac-cm", ["policy.csv": HandWritten.policy])
         let dexConfig = HandWritten.dexConfig(env)
         try await calls.kube(.post, "/apis/argoproj.io/v1beta1/namespaces/argocd/argocds", json: [
             "apiVersion": "argoproj.io/v1beta1", "kind": "ArgoCD",
             "metadata": ["name": "argocd"],
             "spec": ["sso": ["provider": "dex", "dex": ["config": .string(dexConfig)]]],
         ])
+        // The operator creates argocd-rbac-cm with its defaults once the resource exists.
+        let rbac = await waitForObject(env.kube, plural: "configmaps", namespace: "argocd", name: "argocd-rbac-cm") { $0 != nil }
+        #expect(rbac?["data"]?["policy.default"]?.stringValue == "role:readonly")
+        try await calls.patchConfigMap("argocd-rbac-cm", ["policy.csv": HandWritten.policy, "policy.default": ""])
         let derived = await waitForObject(env.kube, plural: "configmaps", namespace: "argocd", name: "argocd-cm") {
             $0?["data"]?["dex.config"]?.stringValue == dexConfig
         }

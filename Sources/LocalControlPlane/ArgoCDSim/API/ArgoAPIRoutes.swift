@@ -19,9 +19,12 @@ public struct ArgoAPIRoutes: Sendable {
     let now: @Sendable () -> Date
     /// argocd-cm `server.rbac.rollback.enforce.enable`; off means rollback is checked as sync.
     let enforceRollback: Bool
+    let profile: ArgoCDProfile
 
     public init(verifier: SSOTokenVerifier, rbac: @escaping @Sendable () async -> RBACConfig?,
-                now: @escaping @Sendable () -> Date = Date.init, enforceRollback: Bool = false) {
+                now: @escaping @Sendable () -> Date = Date.init, enforceRollback: Bool = false,
+                profile: ArgoCDProfile = .newest) {
+        self.profile = profile
         self.verifier = verifier
         self.rbac = rbac
         self.now = now
@@ -48,7 +51,7 @@ public struct ArgoAPIRoutes: Sendable {
             return .json(200, .object([:]))
         }
         let scopes = await rbac()?.scopes ?? ["groups"]
-        let identity = ArgoIdentity(claims: claims, scopes: scopes)
+        let identity = ArgoIdentity(claims: claims, scopes: scopes, federatedSubject: profile.subjectIsFederatedUserID)
         var body: [String: JSONValue] = ["loggedIn": true, "username": .string(identity.username)]
         if let iss = claims["iss"]?.stringValue { body["iss"] = .string(iss) }
         if !identity.groups.isEmpty { body["groups"] = .array(identity.groups.map(JSONValue.string)) }
@@ -69,7 +72,7 @@ public struct ArgoAPIRoutes: Sendable {
         guard Self.resources.contains(resource) else { return grpcError(400, code: 3, "unknown resource \(resource)") }
         guard let config = await rbac() else { return grpcError(500, code: 13, "RBAC policy failed to load") }
         let effectiveAction = action == "rollback" && !enforceRollback ? "sync" : action
-        let allowed = ClaimsEnforcer(config: config).enforce(claims: claims, resource: resource, action: effectiveAction, object: object)
+        let allowed = ClaimsEnforcer(config: config, federatedSubject: profile.subjectIsFederatedUserID).enforce(claims: claims, resource: resource, action: effectiveAction, object: object)
         return .json(200, ["value": .string(allowed ? "yes" : "no")])
     }
 

@@ -1,16 +1,17 @@
 import JSON
 
-/// Who a verified SSO token is to Argo CD 3.x (`util/jwt/jwt.go`).
+/// Who a verified SSO token is to Argo CD (`util/jwt/jwt.go`).
 public struct ArgoIdentity: Sendable, Equatable {
-    /// `federated_claims.user_id` when it is a non-empty string, else `sub`.
+    /// Argo CD ≥ 3.0: `federated_claims.user_id` when it is a non-empty string, else `sub`;
+    /// before 3.0: always `sub` (Dex's encoded user id + connector id).
     public var subject: String
     /// `email` when present, else the subject (`sessionmanager.Username`).
     public var username: String
     /// Values of the claims named in argocd-rbac-cm `scopes` (strings or lists of strings).
     public var groups: [String]
 
-    public init(claims: [String: JSONValue], scopes: [String]) {
-        if let userID = claims["federated_claims"]?["user_id"]?.stringValue, !userID.isEmpty {
+    public init(claims: [String: JSONValue], scopes: [String], federatedSubject: Bool = true) {
+        if federatedSubject, let userID = claims["federated_claims"]?["user_id"]?.stringValue, !userID.isEmpty {
             subject = userID
         } else {
             subject = claims["sub"]?.stringValue ?? ""

@@ -30,12 +30,13 @@ public final class ArgoCDSim: Sendable {
 
     /// Starts serving; the current settings are applied before this returns. Argo CD's issuer is
     /// argocd-cm `url` + `/api/dex`: point `url` at `baseURL` for the real topology.
-    public static func start(kubeSim: KubeSim, dex: DexSim, namespace: String = "argocd") async throws -> ArgoCDSim {
+    public static func start(kubeSim: KubeSim, dex: DexSim, namespace: String = "argocd",
+                             profile: ArgoCDProfile = .newest) async throws -> ArgoCDSim {
         let settings = ArgoServerSettings(dexServerURL: dex.baseURL, dexCAPEM: dex.caPEM)
         let proxy = DexReverseProxy(dexServerURL: dex.baseURL, dexCAPEM: dex.caPEM)
         let tls = try LoopbackTLS.generate(caName: "argocd-sim CA", serverName: "argocd-server", dnsNames: ["argocd-server"])
         let server = try await LoopbackHTTPSServer.start(tls: tls.server) { request in
-            await handle(request, settings: settings, proxy: proxy)
+            await handle(request, settings: settings, proxy: proxy, profile: profile)
         }
         let progress = ArgoSettingsProgress()
         let watcher = await ArgoSettingsWatcher.start(kubeSim: kubeSim, namespace: namespace) { snapshot in
@@ -46,7 +47,8 @@ public final class ArgoCDSim: Sendable {
                          settings: settings, progress: progress, server: server, watcher: watcher)
     }
 
-    private static func handle(_ request: ServerRequest, settings: ArgoServerSettings, proxy: DexReverseProxy) async -> ServerResponse {
+    private static func handle(_ request: ServerRequest, settings: ArgoServerSettings, proxy: DexReverseProxy,
+                               profile: ArgoCDProfile) async -> ServerResponse {
         let current = await settings.current
         if let reason = current.exitReason {
             return .text(status: 503, "argocd-server is not running: \(reason)")
@@ -55,7 +57,8 @@ public final class ArgoCDSim: Sendable {
             return await proxy.forward(request)
         }
         let rbac = current.rbac
-        let routes = ArgoAPIRoutes(verifier: current.verifier, rbac: { rbac }, enforceRollback: current.enforceRollback)
+        let routes = ArgoAPIRoutes(verifier: current.verifier, rbac: { rbac }, enforceRollback: current.enforceRollback,
+                                   profile: profile)
         return await routes.handle(SimHTTPRequest(request)).serverResponse
     }
 

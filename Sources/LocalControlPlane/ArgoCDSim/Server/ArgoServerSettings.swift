@@ -18,7 +18,7 @@ actor ArgoServerSettings {
     }
 
     private(set) var current: Current
-    private var providerInputs: (url: String, dex: ArgoDexConfigGenerator.Outcome)?
+    private var providerInputs: (url: String, dex: ArgoDexConfigGenerator.Outcome, oidc: String?)?
     private let dexServerURL: String
     private let dexTLS: TLSConfiguration
 
@@ -32,8 +32,8 @@ actor ArgoServerSettings {
     func apply(_ snapshot: ArgoSettingsSnapshot) {
         let settings = snapshot.dexSettings
         let outcome = ArgoDexConfigGenerator.generate(settings)
-        if providerInputs?.url != settings.url || providerInputs?.dex != outcome {
-            providerInputs = (settings.url, outcome)
+        if providerInputs?.url != settings.url || providerInputs?.dex != outcome || providerInputs?.oidc != settings.oidcConfigIssuer {
+            providerInputs = (settings.url, outcome, settings.oidcConfigIssuer)
             current.verifier = makeVerifier(settings, outcome)
         }
         if case .fatal(let reason) = outcome { current.exitReason = reason } else { current.exitReason = nil }
@@ -44,7 +44,9 @@ actor ArgoServerSettings {
     /// Dex mode needs `url` and a dex.config that generates; otherwise SSO is not configured and
     /// every SSO token is refused.
     private func makeVerifier(_ settings: ArgoDexSettings, _ outcome: ArgoDexConfigGenerator.Outcome) -> SSOTokenVerifier {
-        guard case .config = outcome else {
+        // With oidc.config Argo CD verifies against that provider's keys (not modelled: nothing
+        // the double's Dex signs verifies there), even though rundex still runs Dex.
+        guard case .config = outcome, settings.oidcConfigIssuer == nil else {
             return SSOTokenVerifier(issuer: settings.issuerURL, keySource: SSONotConfigured())
         }
         let keys = HTTPDexKeySource(issuer: settings.issuerURL, tls: dexTLS, dexServerURL: dexServerURL)

@@ -9,14 +9,20 @@ public struct ArgoDexSettings: Sendable, Equatable {
     /// Secret values by reference: `key` (argocd-secret) or `name:key` (a Secret labelled
     /// app.kubernetes.io/part-of=argocd in the Argo CD namespace).
     public var secrets: [String: String]
+    /// The `issuer` of argocd-cm `oidc.config`, when one is set: Argo CD then trusts that
+    /// provider, not Dex, though rundex still runs Dex (IsDexConfigured ignores oidc.config).
+    public var oidcConfigIssuer: String?
 
-    public init(url: String, additionalURLs: [String] = [], dexConfig: String?, secrets: [String: String] = [:]) {
+    public init(url: String, additionalURLs: [String] = [], dexConfig: String?, secrets: [String: String] = [:],
+                oidcConfigIssuer: String? = nil) {
+        self.oidcConfigIssuer = oidcConfigIssuer
         self.url = url
         self.additionalURLs = additionalURLs
         self.dexConfig = dexConfig
         self.secrets = secrets
     }
 
-    /// `ArgoCDSettings.IssuerURL()` in Dex mode.
-    public var issuerURL: String { url + "/api/dex" }
+    /// `ArgoCDSettings.IssuerURL()` (util/settings/settings.go): the oidc.config issuer when set,
+    /// else `<url>/api/dex`. Both argocd-server and Dex's generated config use it.
+    public var issuerURL: String { oidcConfigIssuer ?? url + "/api/dex" }
 }

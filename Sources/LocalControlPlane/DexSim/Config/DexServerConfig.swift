@@ -11,9 +11,13 @@ public struct DexServerConfig: Sendable, Equatable {
     public var grantTypes: [String]
     /// `expiry.idTokens`: the lifetime of every exchanged token.
     public var idTokenLifetime: TimeInterval
+    /// `enablePasswordDB`: Dex adds its static "local" connector.
+    public var enablePasswordDB: Bool
 
     public init(issuer: String, staticClients: [DexStaticClient], connectors: [DexConnectorConfig],
-                grantTypes: [String] = DexGrantTypes.defaults, idTokenLifetime: TimeInterval = 24 * 3600) {
+                grantTypes: [String] = DexGrantTypes.defaults, idTokenLifetime: TimeInterval = 24 * 3600,
+                enablePasswordDB: Bool = false) {
+        self.enablePasswordDB = enablePasswordDB
         self.issuer = issuer
         self.staticClients = staticClients
         self.connectors = connectors
@@ -39,7 +43,8 @@ public struct DexServerConfig: Sendable, Equatable {
             }
         }
         self.init(issuer: issuer, staticClients: clients, connectors: connectors,
-                  grantTypes: grants.isEmpty ? DexGrantTypes.defaults : grants, idTokenLifetime: lifetime)
+                  grantTypes: grants.isEmpty ? DexGrantTypes.defaults : grants, idTokenLifetime: lifetime,
+                  enablePasswordDB: json["enablePasswordDB"]?.boolValue ?? false)
     }
 
     /// Parses Dex config YAML.

@@ -82,20 +82,37 @@ public struct OIDCConnectorSettings: Sendable, Equatable {
     /// The issuer tokens must carry: the alias when one is set (go-oidc `InsecureIssuerURLContext`).
     public var expectedTokenIssuer: String { issuerAlias ?? issuer }
 
-    /// The CA bundle for the connector's HTTP client, or nil for the system store.
-    func rootCABundle() throws(DexConfigError) -> Data? {
+    /// The CA bundle of the connector's HTTP client (`httpclient.NewHTTPClient`), or nil for the
+    /// system roots alone. Before v2.42.0 every entry is a file path (`os.ReadFile`, "failed to
+    /// read root-ca: …"); from v2.42.0 `extractCAs` tries the file, then base64, then the entry
+    /// itself as PEM, and an entry that yields no certificate is "rootCAs.N is not in PEM format".
+    func rootCABundle(_ profile: DexProfile, files: DexPodFiles) throws(DexConfigError) -> Data? {
         guard !rootCAs.isEmpty else { return nil }
         var bundle = Data()
-        for entry in rootCAs {
-            if entry.contains("-----BEGIN") {
-                bundle.append(Data(entry.utf8))
-            } else if let decoded = Data(base64Encoded: entry), String(decoding: decoded, as: UTF8.self).contains("-----BEGIN") {
-                bundle.append(decoded)
-            } else if let file = FileManager.default.contents(atPath: entry) {
-                bundle.append(file)
+        for (index, entry) in rootCAs.enumerated() {
+            let pem: String
+            if profile.readsInlineRootCAs {
+                if entry.isEmpty { continue }
+                if case let .success(content) = files.read(entry) {
+                    pem = content
+                } else if let decoded = Data(base64Encoded: entry) {
+                    pem = String(decoding: decoded, as: UTF8.self)
+                } else {
+                    pem = entry
+                }
+                guard pem.contains("-----BEGIN CERTIFICATE-----") else {
+                    throw DexConfigError("rootCAs.\(index) is not in PEM format, certificate must be a PEM encoded string, a base64 encoded bytes that contain PEM encoded string, or a path to a PEM encoded certificate")
+                }
             } else {
-                throw DexConfigError("oidc connector rootCAs entry is neither PEM, base64 PEM nor a readable file")
+                switch files.read(entry) {
+                case let .success(content): pem = content
+                case let .failure(error): throw DexConfigError("failed to read root-ca: \(error.reason)")
+                }
+                guard pem.contains("-----BEGIN CERTIFICATE-----") else {
+                    throw DexConfigError("no certs found in root CA file \"\(entry)\"")
+                }
             }
+            bundle.append(Data(pem.utf8))
             bundle.append(Data("\n".utf8))
         }
         return bundle

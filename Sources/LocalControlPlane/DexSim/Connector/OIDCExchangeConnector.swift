@@ -1,19 +1,30 @@
 import Foundation
 import JSON
 
-/// The `oidc` connector's exchange path. Opening (discovery) is retried on every exchange until it
-/// succeeds, as Dex does with DEX_CONTINUE_ON_CONNECTOR_FAILURE (the default).
+/// The `oidc` connector's exchange path. Opened at Dex's start-up; one that failed there and was
+/// skipped (Dex ≥ 2.45 continuing on connector failure) is opened again on each request, as
+/// v2.45's `getConnector` does.
 actor OIDCExchangeConnector: SubjectTokenConnector {
     let settings: OIDCConnectorSettings
+    let profile: DexProfile
+    let files: DexPodFiles
     private var provider: UpstreamProvider?
 
-    init(settings: OIDCConnectorSettings) { self.settings = settings }
+    init(settings: OIDCConnectorSettings, profile: DexProfile, files: DexPodFiles) {
+        self.settings = settings
+        self.profile = profile
+        self.files = files
+    }
+
+    /// `Config.Open`: discovery (and the HTTP client the rootCAs make), now.
+    func open() async throws(SubjectTokenRejection) {
+        if provider == nil { provider = try await UpstreamProvider.open(settings, profile: profile, files: files) }
+    }
 
     /// nil when the upstream cannot be opened now.
     func opened() async -> OIDCExchangeConnector? {
-        if provider != nil { return self }
-        provider = try? await UpstreamProvider.open(settings)
-        return provider == nil ? nil : self
+        do { try await open() } catch { return nil }
+        return self
     }
 
     func tokenIdentity(subjectTokenType: String, subjectToken: String, now: Date) async throws(SubjectTokenRejection) -> ConnectorIdentity {
@@ -38,19 +49,11 @@ actor OIDCExchangeConnector: SubjectTokenConnector {
     }
 }
 
-/// Connectors of one Dex configuration, opened lazily.
+/// The connectors of one running Dex, as its start-up left them.
 public final class ConfiguredConnectors: SubjectTokenConnectorLookup {
     private let oidc: [String: OIDCExchangeConnector]
 
-    public init(_ config: DexServerConfig) {
-        var oidc: [String: OIDCExchangeConnector] = [:]
-        for connector in config.connectors {
-            if let settings = connector.oidc, oidc[connector.id] == nil {
-                oidc[connector.id] = OIDCExchangeConnector(settings: settings)
-            }
-        }
-        self.oidc = oidc
-    }
+    init(oidc: [String: OIDCExchangeConnector]) { self.oidc = oidc }
 
     public func connector(id: String) async -> (any SubjectTokenConnector)? {
         await oidc[id]?.opened()

@@ -21,14 +21,17 @@ actor UpstreamProvider {
 
     /// `Config.Open`: fetch discovery and insist its issuer is exactly the configured one
     /// (unless issuerAlias is set, which skips that comparison).
-    static func open(_ settings: OIDCConnectorSettings) async throws(SubjectTokenRejection) -> UpstreamProvider {
+    /// `rootCAs` resolve against the Dex container's files, the way `profile`'s Dex reads them.
+    /// Upstream's client has no overall timeout (a silent issuer hangs Dex's start-up for ever);
+    /// the double bounds each fetch at 10 s so a test always ends.
+    static func open(_ settings: OIDCConnectorSettings, profile: DexProfile, files: DexPodFiles) async throws(SubjectTokenRejection) -> UpstreamProvider {
         let tls: TLSConfiguration
         do {
-            let bundle = try settings.rootCABundle()
+            let bundle = try settings.rootCABundle(profile, files: files)
             tls = TLSConfiguration(certificateAuthority: bundle.map(PEMSource.memory),
                                    insecureSkipVerify: settings.insecureSkipVerify)
         } catch {
-            throw SubjectTokenRejection("connector rootCAs unusable")
+            throw SubjectTokenRejection(error.reason)
         }
         let client = HTTPClient(options: .init(tls: tls, requestTimeout: .seconds(10)))
         let base = settings.issuer.hasSuffix("/") ? String(settings.issuer.dropLast()) : settings.issuer

@@ -28,10 +28,14 @@ public final class DexSim: Sendable {
     }
 
     /// Argo CD bundled mode: follows argocd-cm and the secrets of `namespace` in the KubeSim
-    /// in-process. The current settings are applied before this returns.
-    public static func start(kubeSim: KubeSim, namespace: String = "argocd",
+    /// in-process. The current settings are applied before this returns. `context` says which Dex
+    /// runs and what its container holds (default: the newest profile, with the service-account
+    /// volume carrying the KubeSim's CA).
+    public static func start(kubeSim: KubeSim, namespace: String = "argocd", context: DexStartupContext? = nil,
+                             supervision: DexSupervision = .none,
                              log: @escaping @Sendable (String) -> Void = { _ in }) async throws -> DexSim {
-        let runtime = DexRuntime(log: log)
+        let context = context ?? DexStartupContext(profile: .v2_45, files: .serviceAccountMounted(clusterCAPEM: kubeSim.caPEM))
+        let runtime = DexRuntime(context: context, supervision: supervision, log: log)
         let (server, tls) = try await serve(runtime)
         let progress = ArgoSettingsProgress()
         let watcher = await ArgoSettingsWatcher.start(kubeSim: kubeSim, namespace: namespace) { snapshot in
@@ -45,8 +49,9 @@ public final class DexSim: Sendable {
     /// Standalone: `config` gets this server's base URL and returns a complete Dex config (YAML),
     /// so its issuer can point at the server itself.
     public static func start(standalone config: @Sendable (_ baseURL: String) -> String,
+                             context: DexStartupContext = DexStartupContext(profile: .v2_45),
                              log: @escaping @Sendable (String) -> Void = { _ in }) async throws -> DexSim {
-        let runtime = DexRuntime(log: log)
+        let runtime = DexRuntime(context: context, log: log)
         let (server, tls) = try await serve(runtime)
         do {
             await runtime.run(try YAMLToJSON.parse(config(server.baseURL)))
@@ -96,7 +101,11 @@ public final class DexSim: Sendable {
         return await bundled.progress.waitUntilCurrent(kubeSim: bundled.kubeSim, namespace: bundled.namespace, timeout: timeout)
     }
 
+    public var profile: DexProfile { get async { await runtime.profile } }
+    public var failedStarts: Int { get async { await runtime.failedStarts } }
+
     public func shutdown() async {
+        await runtime.shutdown()
         watcher?.stop()
         await server.shutdown()
     }

@@ -52,6 +52,11 @@ enum BuiltinKinds {
         ResourceKind(group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", singular: "clusterrolebinding", kind: "ClusterRoleBinding", namespaced: false),
         ResourceKind(group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", singular: "role", kind: "Role", namespaced: true),
         ResourceKind(group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", singular: "rolebinding", kind: "RoleBinding", namespaced: true),
+        // Stored, listed and watched only: no controller runs Pods for it. The Argo CD doubles put
+        // their components' Deployments here so that the images (and so the versions) they run
+        // can be read as on a real cluster.
+        ResourceKind(group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment", namespaced: true,
+                     shortNames: ["deploy"], categories: ["all"]),
     ]
 
     /// Kinds whose strategic merge patch is plain map merging (no list merge keys needed).
