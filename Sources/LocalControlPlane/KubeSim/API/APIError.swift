@@ -33,10 +33,18 @@ struct APIError: Error, Sendable {
                  details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.plural)])
     }
 
+    static func invalid(_ kind: ResourceKind, _ name: String, errors: [FieldError]) -> APIError {
+        invalid(kind, name, causes: errors.map(\.cause))
+    }
+
+    /// `NewInvalid`: one cause per field error; the message joins the distinct `<field>: <body>`
+    /// lines (ErrorList.ToAggregate drops repeated ones), bracketed when there are several.
     static func invalid(_ kind: ResourceKind, _ name: String, causes: [(field: String, message: String, reason: String)]) -> APIError {
-        let detail = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
+        var seen = Set<String>()
+        let lines = causes.map { "\($0.field): \($0.message)" }.filter { seen.insert($0).inserted }
+        let detail = lines.joined(separator: ", ")
         let prefix = kind.group.isEmpty ? kind.kind : "\(kind.kind).\(kind.group)"
-        return APIError(code: 422, reason: "Invalid", message: "\(prefix) \"\(name)\" is invalid: \(causes.count > 1 ? "[\(detail)]" : detail)",
+        return APIError(code: 422, reason: "Invalid", message: "\(prefix) \"\(name)\" is invalid: \(lines.count > 1 ? "[\(detail)]" : detail)",
                         details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.kind),
                                   "causes": .array(causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] })])
     }
