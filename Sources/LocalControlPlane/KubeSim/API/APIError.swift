@@ -11,8 +11,10 @@ struct APIError: Error, Sendable {
     var status: JSONValue {
         var object: [String: JSONValue] = [
             "kind": "Status", "apiVersion": "v1", "metadata": .object([:]),
-            "status": "Failure", "message": .string(message), "reason": .string(reason), "code": .int(Int64(code)),
+            "status": "Failure", "message": .string(message), "code": .int(Int64(code)),
         ]
+        // StatusReasonUnknown is the empty string, which `omitempty` leaves out.
+        if !reason.isEmpty { object["reason"] = .string(reason) }
         if let details { object["details"] = details }
         return .object(object)
     }
@@ -66,6 +68,12 @@ struct APIError: Error, Sendable {
         return APIError(code: 403, reason: "Forbidden",
                         message: "\(subject) is forbidden: User \"\(user)\" cannot \(verb) resource \"\(full)\" in API group \"\(group)\" \(scope)",
                         details: .object(details))
+    }
+
+    /// The same for a non-resource URL: no resource to name, so `NewForbidden` says just
+    /// `forbidden:` and the details are empty (responsewriters/errors.go forbiddenMessage).
+    static func forbiddenPath(user: String, verb: String, path: String) -> APIError {
+        APIError(code: 403, reason: "Forbidden", message: "forbidden: User \"\(user)\" cannot \(verb) path \"\(path)\"", details: .object([:]))
     }
 
     static let unauthorized = APIError(code: 401, reason: "Unauthorized", message: "Unauthorized")

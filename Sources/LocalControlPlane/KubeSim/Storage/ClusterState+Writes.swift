@@ -50,6 +50,7 @@ extension ClusterState {
         if kind.hasStatusSubresource { object["status"] = nil }
         object = try validated(kind, object, options: options)
         try validateOwnerReferences(object, kind: kind)
+        if !options.dryRun { try StorageLimit.check(object, kind: kind) }
         if kind.plural == "customresourcedefinitions" {
             object["status"] = Self.establishedStatus(object)
             if !options.dryRun { _ = try register(crd: object) }
@@ -120,6 +121,10 @@ extension ClusterState {
             _ = try register(crd: object)
         }
         if options.dryRun { return object.settingMetadata("resourceVersion", existing.metadata["resourceVersion"]) }
+        // A no-op write never reaches etcd, so only a real change can be too large for it.
+        if object.settingMetadata("resourceVersion", nil) != existing.settingMetadata("resourceVersion", nil) {
+            try StorageLimit.check(object, kind: kind)
+        }
         if object.isBeingDeleted && object.finalizers.isEmpty {
             put(kind.storageKey, object, kind: .modified)
             return finalize(kind, object) ?? object
