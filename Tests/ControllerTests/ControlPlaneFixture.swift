@@ -16,7 +16,8 @@ struct ControlPlaneFixture {
     static let appProjects = ResourceType(group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)
 
     static func start(dexConfig: String? = nil) async throws -> ControlPlaneFixture {
-        let sim = try await KubeSim.start()
+        // A cluster whose admin let Dex read the issuer documents (docs/configuration.md).
+        let sim = try await KubeSim.start(.init(anonymousIssuerDiscovery: true))
         let client = KubeClient(config: try KubeConfigLoader.load(path: sim.kubeconfigPath))
         let fixture = ControlPlaneFixture(sim: sim, client: client)
         try await fixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)

@@ -11,16 +11,18 @@ public final class KubeSim: Sendable {
     public struct Options: Sendable {
         /// Where to write the kubeconfig; a temporary file when nil.
         public var kubeconfigPath: String?
-        /// Serve `/.well-known/openid-configuration` and `/openid/v1/jwks` without a token, as a
-        /// cluster whose admin bound `system:service-account-issuer-discovery` to
-        /// `system:unauthenticated` does (what Dex needs).
+        /// The bootstrap policy also binds `system:service-account-issuer-discovery` to
+        /// `system:unauthenticated` (ClusterRoleBinding
+        /// `service-account-issuer-discovery-unauthenticated`), as an admin who did the step Dex
+        /// needs has (docs/configuration.md); the issuer documents are then readable without a
+        /// token. Off by default, as upstream: only service accounts may read them.
         public var anonymousIssuerDiscovery: Bool
         /// Changes a watch can replay; older versions answer 410 Expired.
         public var historyLimit: Int
         /// How long a watch that asked for bookmarks may sit idle before it gets one.
         public var bookmarkInterval: Duration
 
-        public init(kubeconfigPath: String? = nil, anonymousIssuerDiscovery: Bool = true, historyLimit: Int = 20_000,
+        public init(kubeconfigPath: String? = nil, anonymousIssuerDiscovery: Bool = false, historyLimit: Int = 20_000,
                     bookmarkInterval: Duration = .seconds(5)) {
             self.kubeconfigPath = kubeconfigPath
             self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
@@ -67,16 +69,17 @@ public final class KubeSim: Sendable {
         let faults = KubeSimFaults()
         let state = ClusterState(signer: keys.signer, historyLimit: options.historyLimit)
         let adminToken = "admin-" + UUID().uuidString.lowercased()
-        let handler = KubeSimHandler(state: state, faults: faults, anonymousIssuerDiscovery: options.anonymousIssuerDiscovery,
-                                     bookmarkInterval: options.bookmarkInterval)
+        let handler = KubeSimHandler(state: state, faults: faults, bookmarkInterval: options.bookmarkInterval)
         handler.addUser(token: adminToken, SimUser(name: "admin", groups: ["system:masters", "system:authenticated"]))
         let server = try await LoopbackHTTPSServer.start(
             tls: ServerTLS(certificatePEM: keys.certificatePEM, keyPEM: keys.keyPEM,
                            clientCATrustPEM: caPEM, clientCertificates: .optional),
+            maxBodyBytes: RequestBodyLimit.maxBytes, oversizedBodies: .toHandler,
             handler: { request in await handler.handle(request) })
         handler.setBaseURL(server.baseURL)
         await state.setIssuer(server.baseURL)
         await state.bootstrap()
+        await state.bootstrapPolicy(issuerDiscoveryForUnauthenticated: options.anonymousIssuerDiscovery)
         let path = options.kubeconfigPath ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("kubesim-\(UUID().uuidString)").appendingPathComponent("kubeconfig").path
         try Kubeconfig.write(to: path, server: server.baseURL, caPEM: caPEM, token: adminToken)

@@ -19,19 +19,25 @@ public final class LocalArgoCD: Sendable {
         /// 10 s CrashLoopBackOff, shortened so tests see the loop).
         public var operatorDexRestartDelay: Duration
         public var kube: KubeSim.Options
+        /// The install's admin did the step Dex needs for service-account bindings
+        /// (docs/configuration.md): `system:service-account-issuer-discovery` bound to
+        /// `system:unauthenticated`, so that Dex, which sends no token, reads the cluster's issuer
+        /// documents. Overrides `kube.anonymousIssuerDiscovery` when true; false models a cluster
+        /// where the step was skipped (Dex's discovery then fails, as upstream).
+        public var issuerDiscoveryForDex: Bool
         public var log: @Sendable (String) -> Void
 
         public init(namespace: String = "argocd", argoCD: ArgoCDProfile = .newest, operatorMode: Bool = false,
                     operatorProfile: OperatorProfile? = nil, commandParameters: [String: String] = [:],
-                    operatorDexRestartDelay: Duration = .seconds(1),
-                    kube: KubeSim.Options = .init(anonymousIssuerDiscovery: true),
-                    log: @escaping @Sendable (String) -> Void = { _ in }) {
+                    operatorDexRestartDelay: Duration = .seconds(1), kube: KubeSim.Options = .init(),
+                    issuerDiscoveryForDex: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in }) {
             self.namespace = namespace
             self.argoCD = argoCD
             self.operatorProfile = operatorProfile ?? (operatorMode ? .v0_19 : nil)
             self.commandParameters = commandParameters
             self.operatorDexRestartDelay = operatorDexRestartDelay
             self.kube = kube
+            self.issuerDiscoveryForDex = issuerDiscoveryForDex
             self.log = log
         }
 
@@ -57,7 +63,7 @@ public final class LocalArgoCD: Sendable {
     public let options: Options
 
     /// The cluster's service-account issuer, usable as an oidc connector `issuer`
-    /// (its discovery and JWKS are served without a token)…
+    /// (its discovery and JWKS are served without a token while `issuerDiscoveryForDex`)…
     public var serviceAccountIssuer: String { kube.issuerURL }
     /// …with this CA as the connector's `rootCAs` entry.
     public var serviceAccountIssuerCAPEM: String { kube.caPEM }
@@ -74,7 +80,9 @@ public final class LocalArgoCD: Sendable {
     }
 
     public static func start(_ options: Options = Options()) async throws -> LocalArgoCD {
-        let kube = try await KubeSim.start(options.kube)
+        var kubeOptions = options.kube
+        if options.issuerDiscoveryForDex { kubeOptions.anonymousIssuerDiscovery = true }
+        let kube = try await KubeSim.start(kubeOptions)
         var dex: DexSim?
         var argo: ArgoCDSim?
         do {

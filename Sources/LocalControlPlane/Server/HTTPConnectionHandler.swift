@@ -54,19 +54,20 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         let channel = context.channel
         let keepAlive = head.isKeepAlive
         let core = self.core
-        if bodyTooLarge {
+        if bodyTooLarge, core.oversizedBodies == .refuse {
             running = Task {
                 await ResponseWriter.send(.text(status: 413, "request body too large"), on: channel, keepAlive: false, streams: core.streams)
             }
             return
         }
-        let request = ServerRequest(
+        var request = ServerRequest(
             method: head.method.rawValue,
             uri: head.uri,
             headers: head.headers.map { ($0.name, $0.value) },
-            body: bytes,
+            body: bodyTooLarge ? [] : bytes,
             clientCertificate: Self.clientIdentity(context)
         )
+        request.bodyExceededLimit = bodyTooLarge
         running = Task {
             let response = await core.handler(request)
             await ResponseWriter.send(response, on: channel, keepAlive: keepAlive, streams: core.streams)
@@ -89,4 +90,5 @@ struct ServerCore: Sendable {
     let handler: @Sendable (ServerRequest) async -> ServerResponse
     let streams: StreamRegistry
     let maxBodyBytes: Int
+    let oversizedBodies: OversizedBodies
 }

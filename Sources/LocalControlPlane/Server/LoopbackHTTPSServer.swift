@@ -21,16 +21,18 @@ public final class LoopbackHTTPSServer: Sendable {
         self.connections = connections
     }
 
-    /// Starts the server. `tls: nil` serves plain HTTP (for tests that need it).
+    /// Starts the server. `tls: nil` serves plain HTTP (for tests that need it). A body longer
+    /// than `maxBodyBytes` is discarded; `oversizedBodies` says who answers it.
     public static func start(
         tls: ServerTLS?,
         maxBodyBytes: Int = 16 << 20,
+        oversizedBodies: OversizedBodies = .refuse,
         handler: @escaping @Sendable (ServerRequest) async -> ServerResponse
     ) async throws -> LoopbackHTTPSServer {
         let sslContext = try tls.map(makeSSLContext)
         let streams = StreamRegistry()
         let connections = ConnectionSet()
-        let core = ServerCore(handler: handler, streams: streams, maxBodyBytes: maxBodyBytes)
+        let core = ServerCore(handler: handler, streams: streams, maxBodyBytes: maxBodyBytes, oversizedBodies: oversizedBodies)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -94,6 +96,15 @@ public final class LoopbackHTTPSServer: Sendable {
         }
         return try NIOSSLContext(configuration: config)
     }
+}
+
+/// Who answers a request whose body is over the limit.
+public enum OversizedBodies: Sendable {
+    /// The server itself: a plain-text 413, and the connection closes.
+    case refuse
+    /// The handler, with `bodyExceededLimit` set and no body, so that it can answer in its own
+    /// protocol's words (KubeSim's `Status` 413, after authentication as kube-apiserver does).
+    case toHandler
 }
 
 public struct ServerStartError: Error, CustomStringConvertible {

@@ -19,6 +19,9 @@ public struct ServerRequest: Sendable {
     public var body: [UInt8]
     /// Subject of the client certificate that passed verification, if any (CN = user, O = groups).
     public var clientCertificate: DistinguishedName?
+    /// The body was longer than the server's limit and was discarded (`body` is empty); only
+    /// servers started with `OversizedBodies.toHandler` pass such requests on.
+    public var bodyExceededLimit = false
 
     public init(method: String, uri: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
                 clientCertificate: DistinguishedName? = nil) {

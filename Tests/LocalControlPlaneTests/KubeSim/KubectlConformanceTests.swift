@@ -108,7 +108,8 @@ struct KubectlConformanceTests {
 
     /// `create token`: a JWT that verifies against the issuer's JWKS, with reference §4.2's claims.
     @Test func createTokenVerifiesAgainstJWKS() async throws {
-        let sim = try await KubeSim.start()
+        // A cluster whose admin let external verifiers read the issuer documents without a token.
+        let sim = try await KubeSim.start(.init(anonymousIssuerDiscovery: true))
         defer { Task { await sim.shutdown() } }
         let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
         let created = try await kubectl("create", "serviceaccount", "ci-runner")

@@ -11,8 +11,10 @@ struct APIError: Error, Sendable {
     var status: JSONValue {
         var object: [String: JSONValue] = [
             "kind": "Status", "apiVersion": "v1", "metadata": .object([:]),
-            "status": "Failure", "message": .string(message), "reason": .string(reason), "code": .int(Int64(code)),
+            "status": "Failure", "message": .string(message), "code": .int(Int64(code)),
         ]
+        // StatusReasonUnknown is the empty string, which `omitempty` leaves out.
+        if !reason.isEmpty { object["reason"] = .string(reason) }
         if let details { object["details"] = details }
         return .object(object)
     }
@@ -33,10 +35,18 @@ struct APIError: Error, Sendable {
                  details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.plural)])
     }
 
+    static func invalid(_ kind: ResourceKind, _ name: String, errors: [FieldError]) -> APIError {
+        invalid(kind, name, causes: errors.map(\.cause))
+    }
+
+    /// `NewInvalid`: one cause per field error; the message joins the distinct `<field>: <body>`
+    /// lines (ErrorList.ToAggregate drops repeated ones), bracketed when there are several.
     static func invalid(_ kind: ResourceKind, _ name: String, causes: [(field: String, message: String, reason: String)]) -> APIError {
-        let detail = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
+        var seen = Set<String>()
+        let lines = causes.map { "\($0.field): \($0.message)" }.filter { seen.insert($0).inserted }
+        let detail = lines.joined(separator: ", ")
         let prefix = kind.group.isEmpty ? kind.kind : "\(kind.kind).\(kind.group)"
-        return APIError(code: 422, reason: "Invalid", message: "\(prefix) \"\(name)\" is invalid: \(causes.count > 1 ? "[\(detail)]" : detail)",
+        return APIError(code: 422, reason: "Invalid", message: "\(prefix) \"\(name)\" is invalid: \(lines.count > 1 ? "[\(detail)]" : detail)",
                         details: ["name": .string(name), "group": .string(kind.group), "kind": .string(kind.kind),
                                   "causes": .array(causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] })])
     }
@@ -58,6 +68,12 @@ struct APIError: Error, Sendable {
         return APIError(code: 403, reason: "Forbidden",
                         message: "\(subject) is forbidden: User \"\(user)\" cannot \(verb) resource \"\(full)\" in API group \"\(group)\" \(scope)",
                         details: .object(details))
+    }
+
+    /// The same for a non-resource URL: no resource to name, so `NewForbidden` says just
+    /// `forbidden:` and the details are empty (responsewriters/errors.go forbiddenMessage).
+    static func forbiddenPath(user: String, verb: String, path: String) -> APIError {
+        APIError(code: 403, reason: "Forbidden", message: "forbidden: User \"\(user)\" cannot \(verb) path \"\(path)\"", details: .object([:]))
     }
 
     static let unauthorized = APIError(code: 401, reason: "Unauthorized", message: "Unauthorized")

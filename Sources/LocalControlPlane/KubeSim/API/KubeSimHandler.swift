@@ -7,15 +7,13 @@ import Synchronization
 final class KubeSimHandler: Sendable {
     let state: ClusterState
     let faults: KubeSimFaults
-    let anonymousIssuerDiscovery: Bool
     let bookmarkInterval: Duration
-    private let users = Mutex<[String: SimUser]>([:])
+    let users = Mutex<[String: SimUser]>([:])
     private let base = Mutex<String>("")
 
-    init(state: ClusterState, faults: KubeSimFaults, anonymousIssuerDiscovery: Bool, bookmarkInterval: Duration = .seconds(5)) {
+    init(state: ClusterState, faults: KubeSimFaults, bookmarkInterval: Duration = .seconds(5)) {
         self.state = state
         self.faults = faults
-        self.anonymousIssuerDiscovery = anonymousIssuerDiscovery
         self.bookmarkInterval = bookmarkInterval
     }
 
@@ -62,12 +60,13 @@ final class KubeSimHandler: Sendable {
     }
 
     private func route(_ request: ServerRequest) async throws(APIError) -> ServerResponse {
-        // The issuer documents, possibly without a token (what an external verifier sees).
+        // A request without credentials is system:anonymous; RBAC decides what it may read.
+        let user = try authenticate(request)
+        // The issuer documents: what an external verifier (Dex) fetches, exempt from faults.
         if request.path == "/.well-known/openid-configuration" || request.path == "/openid/v1/jwks" {
-            if !anonymousIssuerDiscovery { _ = try authenticate(request) }
+            try await authorizeNonResource(user, request)
             return try await issuerDocument(request.path)
         }
-        let user = try authenticate(request)
         switch faults.takeRequestFault() {
         case .tooManyRequests(let seconds)?:
             var error = APIError(code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later.",
@@ -79,8 +78,14 @@ final class KubeSimHandler: Sendable {
         case nil:
             break
         }
-        if let response = try await discovery(request) { return response }
+        if NonResourcePath.isNonResource(request.path) {
+            try await authorizeNonResource(user, request)
+            if let response = try await discovery(request) { return response }
+            throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
         if request.path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" {
+            try await authorize(user, verb: "create", kind: Self.selfSubjectAccessReviews, path: nil)
+            try RequestBodyLimit.check(request)
             return try await selfSubjectAccessReview(request, user: user)
         }
         let kinds = await state.allKinds()
@@ -97,6 +102,8 @@ final class KubeSimHandler: Sendable {
         }
         let verb = Self.verb(request, path: path)
         try await authorize(user, verb: verb, kind: kind, path: path)
+        // The body is read (and its size refused) only by a handler that got this far.
+        if ["create", "update", "patch", "delete", "deletecollection"].contains(verb) { try RequestBodyLimit.check(request) }
         if ["POST", "PUT", "PATCH", "DELETE"].contains(request.method), faults.takeWriteConflict(resource: kind.plural) {
             throw APIError.conflict(kind, path.name ?? "")
         }
@@ -117,36 +124,7 @@ final class KubeSimHandler: Sendable {
         }
     }
 
-    // MARK: Authentication and authorization
-
-    private func authenticate(_ request: ServerRequest) throws(APIError) -> SimUser {
-        if let header = request.header("Authorization"), header.lowercased().hasPrefix("bearer ") {
-            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            if let user = users.withLock({ $0[token] }) { return user }
-            throw APIError.unauthorized
-        }
-        if let certificate = request.clientCertificate {
-            return SimUser(name: certificate.commonName, groups: certificate.organizations + ["system:authenticated"])
-        }
-        throw APIError.unauthorized
-    }
-
-    private func authorizer() async -> Authorizer {
-        let rbac = "rbac.authorization.k8s.io"
-        return Authorizer(clusterRoles: await state.allObjects("\(rbac)/clusterroles"),
-                          clusterRoleBindings: await state.allObjects("\(rbac)/clusterrolebindings"),
-                          roles: await state.allObjects("\(rbac)/roles"),
-                          roleBindings: await state.allObjects("\(rbac)/rolebindings"))
-    }
-
-    private func authorize(_ user: SimUser, verb: String, kind: ResourceKind, path: RequestPath) async throws(APIError) {
-        let request = Authorizer.Request(user: user, verb: verb, group: kind.group, resource: kind.plural, subresource: path.subresource,
-                                         name: path.name, namespace: kind.namespaced ? path.namespace : nil)
-        guard await authorizer().allows(request) else {
-            throw APIError.forbidden(user: user.name, verb: verb, kind: kind, resource: kind.plural, subresource: path.subresource,
-                                     name: path.name, namespace: kind.namespaced ? path.namespace : nil)
-        }
-    }
+    // MARK: Access reviews
 
     /// What `kubectl auth can-i` asks.
     private func selfSubjectAccessReview(_ request: ServerRequest, user: SimUser) async throws(APIError) -> ServerResponse {

@@ -20,6 +20,18 @@ struct Authorizer: Sendable {
         var name: String?
         var namespace: String?
         var nonResourcePath: String?
+
+        init(user: SimUser, verb: String, group: String, resource: String, subresource: String? = nil, name: String? = nil,
+             namespace: String? = nil, nonResourcePath: String? = nil) {
+            self.user = user
+            self.verb = verb
+            self.group = group
+            self.resource = resource
+            self.subresource = subresource
+            self.name = name
+            self.namespace = namespace
+            self.nonResourcePath = nonResourcePath
+        }
     }
 
     var clusterRoles: [JSONValue]

@@ -28,7 +28,12 @@ extension ClusterState {
         guard let name = meta["name"]?.stringValue, !name.isEmpty else {
             throw APIError.invalid(kind, "", causes: [("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")])
         }
-        try validateName(name, kind: kind)
+        object.metadata = meta
+        if kind.isSecret { object = ConfigDataValidation.normalizedSecret(object) }
+        // Validation (a 422) comes before the namespace lookup and the store's AlreadyExists,
+        // as the strategy runs before admission's namespace check and the write.
+        try validateBuiltin(kind, object, old: nil)
+        meta = object.metadata
         if kind.namespaced, let namespace, kind.plural != "namespaces" {
             guard get("/namespaces", namespace: nil, name: namespace) != nil else {
                 throw APIError(code: 404, reason: "NotFound", message: "namespaces \"\(namespace)\" not found",
@@ -45,6 +50,7 @@ extension ClusterState {
         if kind.hasStatusSubresource { object["status"] = nil }
         object = try validated(kind, object, options: options)
         try validateOwnerReferences(object, kind: kind)
+        if !options.dryRun { try StorageLimit.check(object, kind: kind) }
         if kind.plural == "customresourcedefinitions" {
             object["status"] = Self.establishedStatus(object)
             if !options.dryRun { _ = try register(crd: object) }
@@ -104,6 +110,8 @@ extension ClusterState {
         // Defaults and pruning first, so that a write that differs only by a defaulted or
         // pruned field is no spec change.
         object = try validated(kind, object, options: options)
+        if kind.isSecret { object = ConfigDataValidation.normalizedSecret(object) }
+        try validateBuiltin(kind, object, old: existing)
         if Self.specChanged(existing, object) {
             object = object.settingMetadata("generation", .int((oldMeta["generation"]?.intValue ?? 1) + 1))
         }
@@ -113,6 +121,10 @@ extension ClusterState {
             _ = try register(crd: object)
         }
         if options.dryRun { return object.settingMetadata("resourceVersion", existing.metadata["resourceVersion"]) }
+        // A no-op write never reaches etcd, so only a real change can be too large for it.
+        if object.settingMetadata("resourceVersion", nil) != existing.settingMetadata("resourceVersion", nil) {
+            try StorageLimit.check(object, kind: kind)
+        }
         if object.isBeingDeleted && object.finalizers.isEmpty {
             put(kind.storageKey, object, kind: .modified)
             return finalize(kind, object) ?? object
@@ -241,14 +253,6 @@ extension ClusterState {
             throw APIError.invalid(kind, object.name ?? "", causes: result.violations.map { ($0.field, $0.message, $0.reason) })
         }
         return result.pruned
-    }
-
-    private func validateName(_ name: String, kind: ResourceKind) throws(APIError) {
-        let valid = name.count <= 253 && name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." || $0 == ":" }
-            && name.first.map { $0.isLetter || $0.isNumber } == true
-        guard valid else {
-            throw APIError.invalid(kind, name, causes: [("metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", "FieldValueInvalid")])
-        }
     }
 
     private func validateOwnerReferences(_ object: JSONValue, kind: ResourceKind) throws(APIError) {
