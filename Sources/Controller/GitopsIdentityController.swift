@@ -75,13 +75,20 @@ public actor GitopsIdentityController {
         let requeue = RequeueBox()
         let broker = makeBroker(requeue: requeue)
         let delivery = broker.map { TokenBrokerDelivery(broker: $0, now: { [clock] in clock.now() }) }
-        let options = BindingControllerOptions(
+        var options = BindingControllerOptions(
             settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, allowedIssuers: configuration.allowedIssuers,
                                        clusterIssuer: issuer, dexVersion: dexVersion),
             connectorDebounce: configuration.connectorDebounce, workers: configuration.workers, clock: clock,
             eventInstance: configuration.identity, tokenDelivery: delivery,
             onDexConfigWritten: { await broker?.dexConfigWritten() },
             clusterCA: client.config.tls.certificateAuthority, preflightFetch: configuration.preflightFetch)
+        options.onConnectorRefusalChange = { [logger] reason in
+            if let reason {
+                logger.error("Dex connectors are not written: \(reason)")
+            } else {
+                logger.info("Dex connectors can be written again")
+            }
+        }
         let controller = BindingController(client: client, options: options)
         await requeue.set { key in await controller.requeue(key) }
         self.controller = controller

@@ -16,7 +16,11 @@ struct LocalArgoCDFixture {
     let dexCAFile: String
 
     static func start(operatorMode: Bool = false) async throws -> LocalArgoCDFixture {
-        let argo = try await LocalArgoCD.start(.init(operatorMode: operatorMode))
+        try await start(LocalArgoCD.Options(operatorMode: operatorMode))
+    }
+
+    static func start(_ options: LocalArgoCD.Options) async throws -> LocalArgoCDFixture {
+        let argo = try await LocalArgoCD.start(options)
         let client = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
         let crdFixture = ControlPlaneFixture(sim: argo.kube, client: client)
         try await crdFixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)

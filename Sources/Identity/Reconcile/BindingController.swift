@@ -56,7 +56,7 @@ public actor BindingController {
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
                                                        detectArgoCDResource: options.detectArgoCDResource),
                                  view: view, maxConflictRetries: options.maxConflictRetries, events: events,
-                                 onWrite: options.onDexConfigWritten)
+                                 onWrite: options.onDexConfigWritten, onRefusalChange: options.onConnectorRefusalChange)
         connectorSync = sync
         let queue = self.queue
         let debounce = options.connectorDebounce

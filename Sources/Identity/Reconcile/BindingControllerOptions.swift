@@ -22,6 +22,8 @@ public struct BindingControllerOptions: Sendable {
     /// The cluster CA (what Dex's container has at the service-account CA path), for the
     /// preflight of connectors whose rootCAs name that file.
     public var clusterCA: PEMSource?
+    /// Called when the reason connectors cannot be written changes (nil: it cleared), for a log line.
+    public var onConnectorRefusalChange: (@Sendable (String?) async -> Void)?
     /// Substitutes the preflight's HTTPS fetch (tests without internet).
     public var preflightFetch: ConnectorPreflight.Fetch?
 

@@ -22,10 +22,12 @@ actor ConnectorSync {
     private let maxConflictRetries: Int
     private let events: EventRecorder
     private let onWrite: (@Sendable () async -> Void)?
+    private let onRefusalChange: (@Sendable (String?) async -> Void)?
     private(set) var statistics = ConnectorSyncStatistics()
 
     init(store: DexTargetStore, view: ClusterView, maxConflictRetries: Int, events: EventRecorder,
-         onWrite: (@Sendable () async -> Void)? = nil) {
+         onWrite: (@Sendable () async -> Void)? = nil, onRefusalChange: (@Sendable (String?) async -> Void)? = nil) {
+        self.onRefusalChange = onRefusalChange
         self.store = store
         self.view = view
         self.maxConflictRetries = maxConflictRetries
@@ -54,7 +56,7 @@ actor ConnectorSync {
             if case let .unsupported(refusal) = state.dex.assessment {
                 // Nothing Dex could load is written; the bindings report the same reason.
                 statistics.refusals += 1
-                statistics.lastRefusal = refusal.message
+                await noteRefusal(refusal.message)
                 return Outcome(retryAfter: nil, requeueBindings: false)
             }
             let before = state.dex.unreachable
@@ -64,10 +66,10 @@ actor ConnectorSync {
             do {
                 switch try await store.apply(writable, to: snapshot) {
                 case .unchanged:
-                    statistics.lastRefusal = nil
+                    await noteRefusal(nil)
                 case .written:
                     statistics.writes += 1
-                    statistics.lastRefusal = nil
+                    await noteRefusal(nil)
                     Counter(label: "gitops_identity_dex_config_writes_total").increment()
                     await recordWrite(snapshot, connectors: plan.connectors)
                     await onWrite?()
@@ -75,7 +77,7 @@ actor ConnectorSync {
                     // Left alone; the bindings report it through ConnectorReady and their Events.
                     statistics.refusals += 1
                     Counter(label: "gitops_identity_dex_config_refusals_total").increment()
-                    statistics.lastRefusal = reason
+                    await noteRefusal(reason)
                 }
                 return outcome
             } catch where error.isConflict || error.isAlreadyExists {
@@ -103,6 +105,13 @@ actor ConnectorSync {
             }
         }
         return (desired.filter { kept.contains($0.id) }, held)
+    }
+
+    /// One log line per distinct refusal (and one when it clears), through the option's hook.
+    private func noteRefusal(_ reason: String?) async {
+        guard reason != statistics.lastRefusal else { return }
+        statistics.lastRefusal = reason
+        await onRefusalChange?(reason)
     }
 
     private func recordWrite(_ snapshot: DexTargetSnapshot, connectors: ManagedConnectorSet) async {
