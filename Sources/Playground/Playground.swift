@@ -18,9 +18,12 @@ public struct Playground {
         public var manifests: String
         public var stateDirectory: String
         public var timeout: Duration
+        /// The Argo CD release (and its bundled Dex) the local control plane reproduces.
+        public var argoCD: ArgoCDProfile
 
         public init(manifests: String = FileManager.default.currentDirectoryPath, stateDirectory: String? = nil,
-                    timeout: Duration = .seconds(60)) {
+                    timeout: Duration = .seconds(60), argoCD: ArgoCDProfile = .newest) {
+            self.argoCD = argoCD
             self.manifests = manifests
             self.stateDirectory = stateDirectory
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("gitops-identity-playground-\(UUID().uuidString.prefix(8))").path
@@ -60,8 +63,8 @@ public struct Playground {
     /// Starts everything, waits for the samples, prints the report; returns whether every sample
     /// binding became Ready and every can-i answer was as granted.
     public func start() async throws -> (Running, Bool) {
-        print("starting the local control plane (API server, Dex, Argo CD)…")
-        let local = try await LocalArgoCD.start()
+        print("starting the local control plane (API server, Dex, Argo CD): \(options.argoCD)…")
+        let local = try await LocalArgoCD.start(LocalArgoCD.Options(argoCD: options.argoCD, publicIssuersDouble: true))
         let admin = KubeClient(config: try KubeConfigLoader.load(path: local.kube.kubeconfigPath))
         let manifests = ManifestLoader(root: options.manifests, client: admin)
         try await manifests.apply("crds/gitops-identity.io_ciidentitybindings.yaml")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LocalControlPlane
 import Playground
 
 /// `gitops-identity playground`: the whole flow on a laptop, in one process.
@@ -18,9 +19,20 @@ struct PlaygroundCommand: AsyncParsableCommand {
     @Option(help: "Repository root holding crds/ and config/ (default: the current directory).")
     var manifests: String?
 
+    @Option(help: ArgumentHelp("The Argo CD release to reproduce, with the Dex it bundles: \(ArgoCDProfile.all.map(\.version.line).joined(separator: ", ")) (default: the newest).",
+                               valueName: "version"))
+    var argocdVersion: String?
+
+    func validate() throws {
+        if let argocdVersion, ArgoCDProfile.named(argocdVersion) == nil {
+            throw ValidationError("--argocd-version \(argocdVersion) is not modelled; choose one of \(ArgoCDProfile.all.map(\.version.line).joined(separator: ", "))")
+        }
+    }
+
     func run() async throws {
+        let profile = argocdVersion.flatMap(ArgoCDProfile.named) ?? .newest
         let playground = Playground(options: .init(manifests: manifests ?? FileManager.default.currentDirectoryPath,
-                                                   stateDirectory: stateDir))
+                                                   stateDirectory: stateDir, argoCD: profile))
         let (running, succeeded) = try await playground.start()
         if once {
             await running.shutdown()

@@ -20,6 +20,9 @@ struct LocalArgoCDFixture {
     }
 
     static func start(_ options: LocalArgoCD.Options) async throws -> LocalArgoCDFixture {
+        var options = options
+        // The tests' external issuers are names, not servers: Dex sees the same double as the controller's preflight.
+        options.publicIssuersDouble = true
         let argo = try await LocalArgoCD.start(options)
         let client = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
         let crdFixture = ControlPlaneFixture(sim: argo.kube, client: client)

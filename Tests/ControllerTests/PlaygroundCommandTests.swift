@@ -9,6 +9,7 @@ struct PlaygroundCommandTests {
         let result = try await ChildProcess.run(Binary.path, ["playground", "--once", "--state-dir", state], timeout: .seconds(120))
         #expect(result.status == 0, "\(result.stdout.suffix(1500))\n\(result.stderr.suffix(800))")
         let out = result.stdout
+        #expect(out.contains("Argo CD v3.4.7 (Dex v2.45.0)"), "the default is the newest profile, and it says so")
         #expect(out.contains("team-a/deployer  subject: gitops-identity-"))
         #expect(out.contains("TokenReady: True (TokenIssued)"))
         #expect(out.contains("team-a/github-actions-app"))
@@ -23,5 +24,18 @@ struct PlaygroundCommandTests {
         for file in ["kubeconfig", "ca.crt", "endpoints.json"] {
             #expect(FileManager.default.fileExists(atPath: state + "/" + file))
         }
+    }
+
+    /// The oldest supported profile: Dex 2.38 reads rootCAs only as files, and the flow still works.
+    @Test func runsTheOldestProfileWhenAsked() async throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("playground-\(UUID().uuidString)").path
+        let result = try await ChildProcess.run(Binary.path, ["playground", "--once", "--argocd-version", "2.11", "--state-dir", state],
+                                                timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stdout.suffix(1500))\n\(result.stderr.suffix(800))")
+        #expect(result.stdout.contains("Argo CD v2.11.14 (Dex v2.38.0)"))
+        #expect(result.stdout.contains("playground: all sample bindings Ready, can-i as granted"))
+        let unknown = try await ChildProcess.run(Binary.path, ["playground", "--once", "--argocd-version", "2.9"], timeout: .seconds(30))
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("2.11, 2.13, 3.1, 3.4"))
     }
 }

@@ -25,12 +25,17 @@ public final class LocalArgoCD: Sendable {
         /// documents. Overrides `kube.anonymousIssuerDiscovery` when true; false models a cluster
         /// where the step was skipped (Dex's discovery then fails, as upstream).
         public var issuerDiscoveryForDex: Bool
+        /// Dex reaches public issuers (GitHub Actions, GitLab) through `PublicIssuersDouble`, as
+        /// a controller configured with it preflights them: for a machine without internet.
+        public var publicIssuersDouble: Bool
         public var log: @Sendable (String) -> Void
 
         public init(namespace: String = "argocd", argoCD: ArgoCDProfile = .newest, operatorMode: Bool = false,
                     operatorProfile: OperatorProfile? = nil, commandParameters: [String: String] = [:],
                     operatorDexRestartDelay: Duration = .seconds(1), kube: KubeSim.Options = .init(),
-                    issuerDiscoveryForDex: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in }) {
+                    issuerDiscoveryForDex: Bool = true, publicIssuersDouble: Bool = false,
+                    log: @escaping @Sendable (String) -> Void = { _ in }) {
+            self.publicIssuersDouble = publicIssuersDouble
             self.namespace = namespace
             self.argoCD = argoCD
             self.operatorProfile = operatorProfile ?? (operatorMode ? .v0_19 : nil)
@@ -51,7 +56,8 @@ public final class LocalArgoCD: Sendable {
             // The operator's Dex container gets no argocd-cmd-params-cm env.
             let wired = operatorProfile == nil && argoCD.wiresContinueOnConnectorFailure
             return DexStartupContext(profile: dexProfile, files: .serviceAccountMounted(clusterCAPEM: clusterCAPEM),
-                                     continueOnConnectorFailureEnv: wired ? commandParameters["dexserver.connector.failure.continue"] : nil)
+                                     continueOnConnectorFailureEnv: wired ? commandParameters["dexserver.connector.failure.continue"] : nil,
+                                     network: publicIssuersDouble ? .publicIssuersDouble : .direct)
         }
     }
 

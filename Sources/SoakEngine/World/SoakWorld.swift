@@ -19,7 +19,8 @@ struct SoakWorld: Sendable {
     static let appProjects = ResourceType(group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)
 
     static func start(namespaces count: Int) async throws -> SoakWorld {
-        let argo = try await LocalArgoCD.start()
+        // The soak's external issuers are names, not servers: Dex and the controller both see the double.
+        let argo = try await LocalArgoCD.start(.init(publicIssuersDouble: true))
         let admin = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
         let crd = try String(contentsOfFile: "crds/gitops-identity.io_ciidentitybindings.yaml", encoding: .utf8)
         guard let loaded = try Yams.load(yaml: crd) else { throw SoakSetupError("the CRD file is empty") }

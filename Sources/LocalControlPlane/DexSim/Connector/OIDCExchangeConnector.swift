@@ -8,9 +8,11 @@ actor OIDCExchangeConnector: SubjectTokenConnector {
     let settings: OIDCConnectorSettings
     let profile: DexProfile
     let files: DexPodFiles
+    let network: DexNetwork
     private var provider: UpstreamProvider?
 
-    init(settings: OIDCConnectorSettings, profile: DexProfile, files: DexPodFiles) {
+    init(settings: OIDCConnectorSettings, profile: DexProfile, files: DexPodFiles, network: DexNetwork) {
+        self.network = network
         self.settings = settings
         self.profile = profile
         self.files = files
@@ -18,7 +20,7 @@ actor OIDCExchangeConnector: SubjectTokenConnector {
 
     /// `Config.Open`: discovery (and the HTTP client the rootCAs make), now.
     func open() async throws(SubjectTokenRejection) {
-        if provider == nil { provider = try await UpstreamProvider.open(settings, profile: profile, files: files) }
+        if provider == nil { provider = try await UpstreamProvider.open(settings, profile: profile, files: files, network: network) }
     }
 
     /// nil when the upstream cannot be opened now.

@@ -7,12 +7,12 @@ import JSON
 /// HTTPS with the connector's `rootCAs` and no credentials (Dex's connector HTTP client).
 actor UpstreamProvider {
     let settings: OIDCConnectorSettings
-    private let client: HTTPClient
+    private let client: UpstreamClient
     private let jwksURL: URL
     private let algorithms: [String]
     private var cachedKeys: JWKSet?
 
-    private init(settings: OIDCConnectorSettings, client: HTTPClient, jwksURL: URL, algorithms: [String]) {
+    private init(settings: OIDCConnectorSettings, client: UpstreamClient, jwksURL: URL, algorithms: [String]) {
         self.settings = settings
         self.client = client
         self.jwksURL = jwksURL
@@ -24,7 +24,8 @@ actor UpstreamProvider {
     /// `rootCAs` resolve against the Dex container's files, the way `profile`'s Dex reads them.
     /// Upstream's client has no overall timeout (a silent issuer hangs Dex's start-up for ever);
     /// the double bounds each fetch at 10 s so a test always ends.
-    static func open(_ settings: OIDCConnectorSettings, profile: DexProfile, files: DexPodFiles) async throws(SubjectTokenRejection) -> UpstreamProvider {
+    static func open(_ settings: OIDCConnectorSettings, profile: DexProfile, files: DexPodFiles,
+                     network: DexNetwork = .direct) async throws(SubjectTokenRejection) -> UpstreamProvider {
         let tls: TLSConfiguration
         do {
             let bundle = try settings.rootCABundle(profile, files: files)
@@ -33,7 +34,7 @@ actor UpstreamProvider {
         } catch {
             throw SubjectTokenRejection(error.reason)
         }
-        let client = HTTPClient(options: .init(tls: tls, requestTimeout: .seconds(10)))
+        let client = UpstreamClient(tls: tls, network: network)
         let base = settings.issuer.hasSuffix("/") ? String(settings.issuer.dropLast()) : settings.issuer
         guard let discoveryURL = URL(string: base + "/.well-known/openid-configuration") else {
             throw SubjectTokenRejection("connector issuer is not a URL")
@@ -74,10 +75,10 @@ actor UpstreamProvider {
         }
     }
 
-    private static func fetchJSON(_ client: HTTPClient, _ url: URL, what: String) async throws(SubjectTokenRejection) -> JSONValue {
-        let response: HTTPResponse
+    private static func fetchJSON(_ client: UpstreamClient, _ url: URL, what: String) async throws(SubjectTokenRejection) -> JSONValue {
+        let response: (status: Int, body: Data)
         do {
-            response = try await client.send(HTTPRequest(url: url))
+            response = try await client.get(url)
         } catch {
             throw SubjectTokenRejection("\(what) fetch failed: \(error)")
         }
@@ -85,5 +86,35 @@ actor UpstreamProvider {
             throw SubjectTokenRejection("\(what) fetch returned status \(response.status)")
         }
         return json
+    }
+}
+
+/// What Dex's container can reach: the network as it is, or (on a machine without internet)
+/// the public-issuer double for every issuer off loopback, as the controller's preflight sees it.
+public enum DexNetwork: Sendable {
+    case direct
+    case publicIssuersDouble
+}
+
+/// Dex's connector HTTP client: no credentials, the connector's TLS settings.
+struct UpstreamClient: Sendable {
+    let tls: TLSConfiguration
+    let network: DexNetwork
+    private let client: HTTPClient
+
+    init(tls: TLSConfiguration, network: DexNetwork) {
+        self.tls = tls
+        self.network = network
+        client = HTTPClient(options: .init(tls: tls, requestTimeout: .seconds(10)))
+    }
+
+    func get(_ url: URL) async throws -> (status: Int, body: Data) {
+        switch network {
+        case .direct:
+            let response = try await client.send(HTTPRequest(url: url))
+            return (response.status, response.body)
+        case .publicIssuersDouble:
+            return try await PublicIssuersDouble.fetch(url, tls)
+        }
     }
 }

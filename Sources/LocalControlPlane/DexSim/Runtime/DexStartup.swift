@@ -9,8 +9,11 @@ public struct DexStartupContext: Sendable {
     public var files: DexPodFiles
     /// DEX_CONTINUE_ON_CONNECTOR_FAILURE as the container's environment has it (nil: unset).
     public var continueOnConnectorFailureEnv: String?
+    public var network: DexNetwork
 
-    public init(profile: DexProfile, files: DexPodFiles = DexPodFiles(), continueOnConnectorFailureEnv: String? = nil) {
+    public init(profile: DexProfile, files: DexPodFiles = DexPodFiles(), continueOnConnectorFailureEnv: String? = nil,
+                network: DexNetwork = .direct) {
+        self.network = network
         self.profile = profile
         self.files = files
         self.continueOnConnectorFailureEnv = continueOnConnectorFailureEnv
@@ -45,7 +48,8 @@ public enum DexStartup {
             if !knownConnectorTypes.contains(connector.type) {
                 failure = "unknown connector type \"\(connector.type)\""
             } else if let settings = connector.oidc {
-                let opened = OIDCExchangeConnector(settings: settings, profile: context.profile, files: context.files)
+                let opened = OIDCExchangeConnector(settings: settings, profile: context.profile, files: context.files,
+                                                   network: context.network)
                 do {
                     try await opened.open()
                 } catch {
