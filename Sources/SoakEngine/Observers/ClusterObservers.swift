@@ -43,13 +43,14 @@ actor ClusterObservers {
         guard let text else { return } // the key removed: the controller's way of leaving nothing behind
         if await admin.adminDexTexts.contains(text) { return }
         controllerDexVersions += 1
-        // Argo CD crashes on a dex.config that does not parse or has no connectors list (DESIGN §3).
+        // Argo CD crashes on a non-empty dex.config that has no connectors list (argo-cd
+        // util/dex/config.go GenerateDexConfigYAML); an empty list loads.
         guard let view = DexConfigHumanView(text: text) else {
             badControllerDexVersions.append("the controller wrote a dex.config that does not parse (version \(dexVersions))")
             return
         }
-        if view.connectorCount == 0 && !view.otherKeys.isEmpty && view.hasConnectorsKey {
-            badControllerDexVersions.append("the controller wrote a dex.config with an empty connectors list (version \(dexVersions))")
+        if !view.hasConnectorsKey && !view.otherKeys.isEmpty {
+            badControllerDexVersions.append("the controller wrote a dex.config without a connectors list (version \(dexVersions))")
         }
     }
 
