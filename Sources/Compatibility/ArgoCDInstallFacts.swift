@@ -33,6 +33,17 @@ public struct ArgoCDInstallFacts: Sendable, Equatable {
         self.dexVersionOverride = dexVersionOverride
     }
 
+    /// Argo CD's version, from the `argocd-server` container's image tag (upstream names it
+    /// `quay.io/argoproj/argocd:vX.Y.Z`); nil when no image says (the operator pins digests).
+    public var argoCDVersion: ReleaseVersion? {
+        for deployment in deployments.sorted(by: { $0.name < $1.name }) {
+            if let image = deployment.containers["argocd-server"], let tag = ImageReference(image).tag, let version = ReleaseVersion(tag) {
+                return version
+            }
+        }
+        return nil
+    }
+
     /// The Deployment running Dex: a container named `dex`, as both argocd-dex-server
     /// (argo-cd manifests/base/dex) and the operator's `<name>-dex-server` (controllers/argocd/dex.go) name it.
     public var dexDeployment: (name: String, image: String)? {

@@ -6,8 +6,11 @@ public struct DexEnvironment: Sendable, Equatable {
     public var skipsFailedConnectors: Bool
     /// How the version was learned, for messages ("image ghcr.io/dexidp/dex:v2.41.1 of Deployment argocd-dex-server").
     public var source: String
+    /// Argo CD's own version where its image says it; nil when unknown.
+    public var argoCD: ReleaseVersion?
 
-    public init(dex: DexRelease, skipsFailedConnectors: Bool, source: String) {
+    public init(dex: DexRelease, skipsFailedConnectors: Bool, source: String, argoCD: ReleaseVersion? = nil) {
+        self.argoCD = argoCD
         self.dex = dex
         self.skipsFailedConnectors = skipsFailedConnectors
         self.source = source
@@ -68,7 +71,8 @@ public enum DexAssessor {
         }
         let setting = facts.operatorManaged ? nil : facts.commandParameters?["dexserver.connector.failure.continue"].flatMap(goBool)
         let dex = DexRelease(version)
-        return .supported(DexEnvironment(dex: dex, skipsFailedConnectors: dex.skipsFailedConnectors(setting: setting), source: source))
+        return .supported(DexEnvironment(dex: dex, skipsFailedConnectors: dex.skipsFailedConnectors(setting: setting), source: source,
+                                         argoCD: facts.argoCDVersion))
     }
 
     static func argoCDHasURL(_ facts: ArgoCDInstallFacts) -> DexUnsupported? {

@@ -28,6 +28,7 @@ import Testing
         #expect(environment.dex.readsInlineRootCAs == inline)
         #expect(environment.skipsFailedConnectors == skips)
         #expect(environment.source.contains("argocd-dex-server"))
+        #expect(environment.argoCD == ReleaseVersion(3, 4, 7), "read off argocd-server's image")
     }
 
     @Test(arguments: [

@@ -1,8 +1,30 @@
+import Compatibility
 import DexConfig
 @testable import Identity
 import Testing
 
 @Suite struct IdentityPlannerTests {
+    /// Argo CD before 3.0 enforces on Dex's encoded `sub` (server/rbacpolicy/rbacpolicy.go at
+    /// v2.11–v2.14), so a user-mode line never matches there; unknown versions are let be.
+    @Test(arguments: [(ReleaseVersion(2, 13, 9) as ReleaseVersion?, false), (ReleaseVersion(3, 0, 0), true), (nil, true)])
+    func userSubjectsNeedArgoCD3(argoCD: ReleaseVersion?, granted: Bool) {
+        var binding = Fixture.oidcBinding()
+        binding.spec = binding.spec.map { spec in
+            var spec = spec
+            spec.subjectMode = .user
+            return spec
+        }
+        var state = Fixture.state([binding, Fixture.oidcBinding("grouped", subject: "repo:acme/b:ref:refs/heads/main")])
+        state.dex = ObservedDex(assessment: .supported(DexEnvironment(dex: DexRelease(ReleaseVersion(2, 41, 1)), skipsFailedConnectors: false,
+                                                                     source: "test", argoCD: argoCD)))
+        let plan = IdentityPlanner.plan(state)
+        #expect((plan.decision(for: binding.key)?.grant != nil) == granted)
+        if !granted {
+            #expect(Fixture.refusal(plan.decision(for: binding.key))?.reason == RefusalReason.subjectModeUnsupported)
+        }
+        #expect(plan.decision(for: .init(namespace: "team-a", name: "grouped"))?.grant != nil, "group mode works everywhere")
+    }
+
     @Test func aHundredBindingsOfOneIssuerShareOneConnector() {
         let bindings = (0..<100).map { Fixture.oidcBinding("gha-\($0)", subject: "repo:acme/app-\($0):ref:refs/heads/main") }
         let plan = IdentityPlanner.plan(Fixture.state(bindings))

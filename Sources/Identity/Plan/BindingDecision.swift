@@ -64,4 +64,5 @@ public enum RefusalReason {
     public static let grantNotPermitted = "GrantNotPermitted"
     public static let regexMatchMode = "RegexMatchMode"
     public static let connectorIDCollision = "ConnectorIDCollision"
+    public static let subjectModeUnsupported = "SubjectModeUnsupported"
 }

@@ -1,4 +1,5 @@
 import ArgoRBAC
+import Compatibility
 import ControllerRuntime
 import DexConfig
 
@@ -28,6 +29,7 @@ public enum IdentityPlanner {
         }
         let live = state.bindings.filter { !$0.isBeingDeleted }.map(\.key)
         refuseCollidingIssuers(&decisions, among: live)
+        refuseUserSubjectsBeforeArgoCD3(&decisions, argoCD: state.dex.assessment.environment?.argoCD)
         var connectors: [ManagedConnector] = []
         for key in live {
             if let grant = decisions[key]?.grant { connectors.append(grant.connector) }
@@ -35,6 +37,20 @@ public enum IdentityPlanner {
         // Collisions were refused above, so the set cannot throw; the fallback keeps this total.
         let set = (try? ManagedConnectorSet(connectors)) ?? .empty
         return IdentityPlan(decisions: decisions, connectors: set)
+    }
+
+    /// Argo CD before 3.0 enforces RBAC on Dex's encoded `sub`, never on
+    /// `federated_claims.user_id` (argo-cd server/rbacpolicy/rbacpolicy.go at v2.11–v2.14): a
+    /// `subjectMode: user` line could never match there. Known versions only; unknown is let be.
+    private static func refuseUserSubjectsBeforeArgoCD3(_ decisions: inout [ObjectKey: BindingDecision], argoCD: ReleaseVersion?) {
+        guard let argoCD, argoCD < ReleaseVersion(3, 0, 0) else { return }
+        for (key, decision) in decisions {
+            guard let grant = decision.grant, grant.subject.mode == .user else { continue }
+            decisions[key] = .refused(BindingRefusal(
+                reason: RefusalReason.subjectModeUnsupported,
+                message: "spec.oidc.subjectMode: user needs Argo CD 3.0 or later, which matches RBAC lines on federated_claims.user_id; Argo CD \(argoCD) matches only Dex's encoded sub. Use subjectMode: group (the default)",
+                policyKey: grant.policyKey))
+        }
     }
 
     /// Two issuers whose ids share the 8 hex digits would give Dex one id twice; neither gets a
