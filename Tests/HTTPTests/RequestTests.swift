@@ -102,6 +102,8 @@ struct RequestTests {
         let start = ContinuousClock.now
         task.cancel()
         await #expect(throws: HTTPError.cancelled) { try await task.value }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Well before the server's 10 s answer; libcurl notices the cancel at its next progress
+        // callback (about once a second when idle), later on a loaded machine.
+        #expect(ContinuousClock.now - start < .seconds(8))
     }
 }
