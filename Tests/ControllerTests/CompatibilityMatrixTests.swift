@@ -52,17 +52,7 @@ struct CompatibilityMatrixTests {
     func theWholeFlowWorksOnEveryProfile(profile: InstallProfile) async throws {
         let local = try await LocalArgoCDFixture.start(profile.options)
         defer { Task { await local.shutdown() } }
-        if profile.isOperator {
-            try await local.createOperatorInstance()
-            #expect(await eventually { (try? await local.fixture.dexConfig())?.contains("id: github") == true })
-            // The operator's argocd-rbac-cm defaults policy.default to role:readonly, which would
-            // give every token of the issuer global read; the admin clears it as documented.
-            #expect(await eventually { (try? await local.fixture.rbacData())?["policy.default"] == "role:readonly" })
-            _ = try await local.argo.setConfigMapKey("argocd-rbac-cm", "policy.default", "")
-        } else {
-            _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
-        }
-        #expect(await eventually { await local.dexRunning() }, "\(local.argo.profileDescription): Dex runs the human connector")
+        try await Self.humanLogin(local, profile)
         let startsBefore = await local.argo.dex.restartCount
 
         let logs = LogCapture()
@@ -92,6 +82,61 @@ struct CompatibilityMatrixTests {
         #expect(await local.argo.dex.failedStarts == 0)
         #expect(await local.argo.dex.restartCount > startsBefore)
         #expect(logs.all.contains { $0.contains("Dex connectors are not written") } == false)
+    }
+
+    /// The expected difference between profiles: an inline CA (`--service-account-issuer-ca-file`)
+    /// is written only where Dex reads inline PEM (≥ 2.42); before, the binding says why and
+    /// Dex keeps running.
+    @Test(arguments: InstallProfile.allCases)
+    func anInlineCAIsWrittenOnlyWhereDexReadsIt(profile: InstallProfile) async throws {
+        let local = try await LocalArgoCDFixture.start(profile.options)
+        defer { Task { await local.shutdown() } }
+        try await Self.humanLogin(local, profile)
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-ca-\(UUID().uuidString).pem").path
+        try local.argo.kube.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        let (_, run) = try await local.startController { configuration in configuration.serviceAccountIssuerCAFile = caFile }
+        defer { run.cancel() }
+        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+        if local.argo.options.dexProfile.readsInlineRootCAs {
+            #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("BEGIN CERTIFICATE") == true })
+            #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
+        } else {
+            #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "RootCAsUnsupported" })
+            #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
+        }
+        #expect(await local.argo.dex.failedStarts == 0, "\(profile): Dex never exited")
+    }
+
+    /// On every profile an issuer Dex could not open is never written: Dex ≤ 2.44 would exit for
+    /// everyone, 2.45 would skip it uselessly.
+    @Test(arguments: InstallProfile.allCases)
+    func anIssuerDexCannotReachIsNeverWritten(profile: InstallProfile) async throws {
+        var options = profile.options
+        options.issuerDiscoveryForDex = false
+        let local = try await LocalArgoCDFixture.start(options)
+        defer { Task { await local.shutdown() } }
+        try await Self.humanLogin(local, profile)
+        let (_, run) = try await local.startController()
+        defer { run.cancel() }
+        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "IssuerUnreachable" })
+        #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
+        #expect(await local.dexRunning())
+        #expect(await local.argo.dex.failedStarts == 0)
+    }
+
+    /// The human login every profile starts with: a GitHub connector in argocd-cm, or the
+    /// operator's instance (with its policy.default cleared, as docs/compatibility.md says).
+    static func humanLogin(_ local: LocalArgoCDFixture, _ profile: InstallProfile) async throws {
+        if profile.isOperator {
+            try await local.createOperatorInstance()
+            #expect(await eventually { (try? await local.fixture.dexConfig())?.contains("id: github") == true })
+            #expect(await eventually { (try? await local.fixture.rbacData())?["policy.default"] == "role:readonly" })
+            _ = try await local.argo.setConfigMapKey("argocd-rbac-cm", "policy.default", "")
+        } else {
+            _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
+        }
+        #expect(await eventually { await local.dexRunning() }, "\(local.argo.profileDescription): Dex runs the human connector")
     }
 
     /// The controller reads which Dex runs off the dex container's image; what it cannot use it
