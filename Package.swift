@@ -52,7 +52,7 @@ let package = Package(
 
         // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
         .target(name: "Identity", dependencies: [
-            "Kube", "HTTP", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "JSON",
+            "Kube", "HTTP", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "TokenExchange", "JSON",
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
@@ -88,7 +88,7 @@ let package = Package(
 
         // `gitops-identity playground`: the local control plane and the controller in one process.
         .target(name: "Playground", dependencies: [
-            "Controller", "LocalControlPlane", "Kube", "HTTP", "JOSE", "JSON",
+            "Controller", "Identity", "LocalControlPlane", "Kube", "HTTP", "JOSE", "JSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -119,7 +119,7 @@ let package = Package(
         .target(name: "FuzzTargets", dependencies: ["Kube", "JOSE", "DexConfig", "ArgoRBAC", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "fuzz", dependencies: ["FuzzTargets"]),
         .target(name: "SoakEngine", dependencies: [
-            "Controller", "LocalControlPlane", "Kube", "JOSE", "JSON", "HTTP", "DexConfig", "ArgoRBAC", "FuzzTargets",
+            "Controller", "Identity", "LocalControlPlane", "Kube", "JOSE", "JSON", "HTTP", "DexConfig", "ArgoRBAC", "FuzzTargets",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "soak", dependencies: ["SoakEngine"]),

@@ -8,13 +8,11 @@ public enum BindingIdentity: Sendable, Hashable {
 
 /// What the controller knows about the binding's issuer.
 public struct IssuerTrust: Sendable, Hashable {
-    /// `--allowed-issuer` values; compared byte for byte, as Dex compares issuers.
-    public var allowList: [String]
-    /// Whether the binding's issuer is the cluster's own service-account issuer.
+    /// Whether the binding's issuer is the cluster's own service-account issuer. (Which issuers
+    /// are trusted at all is an admin's ClusterIdentityIssuer, checked before the guard runs.)
     public var isClusterServiceAccountIssuer: Bool
 
-    public init(allowList: [String], isClusterServiceAccountIssuer: Bool) {
-        self.allowList = allowList
+    public init(isClusterServiceAccountIssuer: Bool) {
         self.isClusterServiceAccountIssuer = isClusterServiceAccountIssuer
     }
 }
@@ -66,7 +64,7 @@ public enum TenancyDecision: Equatable, Sendable {
 
 /// DESIGN §4: a binding acts only inside its namespace. It may grant only on AppProjects that
 /// admit its namespace; resources outside projects and wildcard projects need the Argo CD
-/// namespace; external issuers must be allow-listed.
+/// namespace; a binding of the cluster's issuer through `oidc` names only its own namespace.
 public enum TenancyGuard {
     public static func evaluate(_ input: TenancyInput) -> TenancyDecision {
         let isAdminNamespace = input.bindingNamespace == input.argoCDNamespace
@@ -89,7 +87,7 @@ public enum TenancyGuard {
                 return [PolicyRejection(field: "spec.serviceAccount", reason: "the controller does not know the cluster's service-account issuer; check its configuration")]
             }
             return []
-        case let .oidc(issuer, subject):
+        case let .oidc(_, subject):
             if input.issuerTrust.isClusterServiceAccountIssuer {
                 // The cluster issuer vouches for every namespace's ServiceAccounts: through `oidc`
                 // a binding could otherwise grant rights to another namespace's ServiceAccount.
@@ -98,9 +96,6 @@ public enum TenancyGuard {
                     return [PolicyRejection(field: "spec.oidc.subject", reason: "names a token of the cluster's service-account issuer outside this namespace; use spec.serviceAccount, or a subject starting with \(ownPrefix)")]
                 }
                 return []
-            }
-            guard input.issuerTrust.allowList.contains(issuer) else {
-                return [PolicyRejection(field: "spec.oidc.issuer", reason: "is not on the controller's issuer allow-list; ask an admin to add it with --allowed-issuer")]
             }
             return []
         }

@@ -16,7 +16,6 @@ public struct ControllerConfiguration: Sendable {
     /// Plain http to Dex needs this explicitly (TLS is verified everywhere else).
     public var allowInsecureDex = false
     public var argoCDServer: String?
-    public var allowedIssuers: [String] = []
     /// The cluster's service-account issuer; discovered from the API server when nil.
     public var serviceAccountIssuer: String?
     /// CA (PEM) that Dex needs to fetch the service-account issuer's discovery, written inline

@@ -73,16 +73,19 @@ public actor GitopsIdentityController {
     /// Everything that only the leader does. Returns when cancelled.
     private func lead(issuer: IdentitySettings.ClusterIssuer, dexVersion: ReleaseVersion?) async {
         let requeue = RequeueBox()
-        let broker = makeBroker(requeue: requeue)
+        let exchanger = makeExchanger()
+        let broker = exchanger.map { makeBroker(exchanger: $0, requeue: requeue) }
         let delivery = broker.map { TokenBrokerDelivery(broker: $0, now: { [clock] in clock.now() }) }
         var options = BindingControllerOptions(
-            settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, allowedIssuers: configuration.allowedIssuers,
-                                       clusterIssuer: issuer, dexVersion: dexVersion),
+            settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, clusterIssuer: issuer, dexVersion: dexVersion),
             connectorDebounce: configuration.connectorDebounce, workers: configuration.workers, clock: clock,
             eventInstance: configuration.identity, tokenDelivery: delivery,
             onDexConfigWritten: { await broker?.dexConfigWritten() },
             clusterCA: client.config.tls.certificateAuthority, preflightFetch: configuration.preflightFetch)
-        options.onConnectorRefusalChange = { [logger] reason in
+        if let exchanger {
+            options.dexProbe = { @Sendable (id: String) async -> ConnectorProbe in await exchanger.probeConnector(id) }
+        }
+        options.onConnectorRefusalChange = { [logger] (reason: String?) in
             if let reason {
                 logger.error("Dex connectors are not written: \(reason)")
             } else {
@@ -115,17 +118,22 @@ public actor GitopsIdentityController {
 
     /// The broker, when Dex is configured (without `--dex-url` the controller reconciles
     /// connectors and RBAC only; service-account bindings then report TokenReady=False).
-    private func makeBroker(requeue: RequeueBox) -> TokenBroker? {
+    /// The Dex client, when Dex is configured: tokens for service-account bindings and the
+    /// DexLoaded probes of issuers.
+    private func makeExchanger() -> DexExchanger? {
         guard let dexURL = configuration.dexURL else {
-            logger.warning("no --dex-url: service-account tokens will not be issued")
+            logger.warning("no --dex-url: service-account tokens will not be issued, and DexLoaded stays Unknown")
             return nil
         }
         let tls = TLSConfiguration(certificateAuthority: configuration.dexCAFile.map { .file($0) })
         let http = HTTPClient(options: .init(tls: tls))
         let secret = configuration.dexClientSecretFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let exchanger = DexExchanger(dexURL: dexURL, expectedIssuer: configuration.dexIssuer, clientID: configuration.dexClientID,
-                                     clientSecret: secret, http: http, now: { [clock] in clock.now() })
+        return DexExchanger(dexURL: dexURL, expectedIssuer: configuration.dexIssuer, clientID: configuration.dexClientID,
+                            clientSecret: secret, http: http, now: { [clock] in clock.now() })
+    }
+
+    private func makeBroker(exchanger: DexExchanger, requeue: RequeueBox) -> TokenBroker {
         let logger = self.logger
         let events = EventRecorder(client: client, component: "gitops-identity", instance: configuration.identity, clock: clock)
         let reporter = TokenBroker.Reporter(

@@ -1,6 +1,7 @@
 import Controller
 import ControllerRuntime
 import Foundation
+import Identity
 import HTTP
 import JOSE
 import JSON
@@ -68,6 +69,7 @@ public struct Playground {
         let admin = KubeClient(config: try KubeConfigLoader.load(path: local.kube.kubeconfigPath))
         let manifests = ManifestLoader(root: options.manifests, client: admin)
         try await manifests.apply("crds/gitops-identity.io_ciidentitybindings.yaml")
+        try await manifests.apply("crds/gitops-identity.io_clusteridentityissuers.yaml")
         _ = try await admin.create(Namespace(metadata: ObjectMeta(name: "team-a")))
         _ = try await admin.create(ServiceAccount(metadata: ObjectMeta(name: "ci-runner", namespace: "team-a")))
         _ = try await admin.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject",
@@ -97,7 +99,6 @@ public struct Playground {
         configuration.dexIssuer = local.dexIssuer
         configuration.dexCAFile = dexCA
         configuration.argoCDServer = local.argo.baseURL
-        configuration.allowedIssuers = ["https://token.actions.githubusercontent.com"]
         // No internet here: GitHub's issuer, as the connector preflight sees it, is a double too.
         configuration.preflightFetch = PublicIssuersDouble.fetch
         configuration.leaderElect = true
@@ -111,6 +112,9 @@ public struct Playground {
         let run = Task { try await controller.run() }
         let running = Running(local: local, controller: controller, run: run, kubeconfig: local.kube.kubeconfigPath)
         print("controller started with the RBAC of config/rbac; applying config/samples…")
+        // The admin's issuers first: the cluster's own, and GitHub Actions'.
+        try await manifests.apply("config/samples/gitops-identity_v1alpha1_clusteridentityissuer_kubernetes.yaml")
+        try await manifests.apply("config/samples/gitops-identity_v1alpha1_clusteridentityissuer_github_actions.yaml")
         try await manifests.apply("config/samples/gitops-identity_v1alpha1_ciidentitybinding_serviceaccount.yaml")
         try await manifests.apply("config/samples/gitops-identity_v1alpha1_ciidentitybinding_github_actions.yaml")
 
@@ -169,6 +173,7 @@ struct ManifestLoader {
         case "Role": return .init(group: rbac, version: "v1", plural: "roles", kind: "Role", namespaced: true)
         case "RoleBinding": return .init(group: rbac, version: "v1", plural: "rolebindings", kind: "RoleBinding", namespaced: true)
         case "CiIdentityBinding": return Playground.bindings
+        case "ClusterIdentityIssuer": return IdentityResources.clusterIdentityIssuers
         default: return nil
         }
     }

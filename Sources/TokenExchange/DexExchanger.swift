@@ -50,6 +50,24 @@ public final class DexExchanger: Sendable {
         return try await verify(body.access_token, expectedGroup: expectedGroup)
     }
 
+    /// Whether Dex has connector `connectorID` open, told apart as Dex's token endpoint does it
+    /// (server/handlers.go handleTokenExchange, every profiled release): the connector is looked
+    /// up before the subject token is verified, so a token no issuer signed is refused with
+    /// "Requested connector does not exist." when it is not loaded, and with access_denied when it
+    /// is. Nothing is issued either way.
+    public func probeConnector(_ connectorID: String) async -> ConnectorProbe {
+        do {
+            _ = try await exchange(subjectToken: "gitops-identity-probe", connectorID: connectorID)
+            return .unknown("Dex issued a token for a probe no issuer signed; check --dex-url")
+        } catch {
+            switch error.kind {
+            case .accessDenied: return .loaded
+            case .connectorNotFound: return .notLoaded("Dex answers \"Requested connector does not exist.\" for \(connectorID): it is not in its config yet, Dex is restarting, or Dex could not open it (issuer discovery failed)")
+            default: return .unknown("Dex could not be asked: \(error.detail)")
+            }
+        }
+    }
+
     /// The checks every issued token passes before it is published.
     public func verify(_ token: String, expectedGroup: String?) async throws(ExchangeError) -> ExchangedToken {
         let parsed: JWT

@@ -19,7 +19,6 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "File holding the Dex client secret (none for argo-cd-cli).") var dexClientSecretFile: String?
     @Option(help: "CA bundle for Dex's certificate.") var dexCAFile: String?
     @Option(help: "Argo CD server address written into token Secrets (ARGOCD_SERVER).") var argocdServer: String?
-    @Option(help: "An external OIDC issuer bindings may use (repeatable).") var allowedIssuer: [String] = []
     @Option(help: "The cluster's service-account issuer (default: discovered from the API server).") var serviceAccountIssuer: String?
     @Option(help: "CA (PEM file) Dex needs for the service-account issuer, written inline: Dex ≥ 2.42 only (default: the pod's CA file path for the API server's own issuer).") var serviceAccountIssuerCAFile: String?
     @Option(help: "The Dex release Argo CD runs, when its image does not say (e.g. v2.43.0; default: read off the Dex Deployment's image).") var dexVersion: String?
@@ -56,9 +55,6 @@ struct ControllerCommand: AsyncParsableCommand {
         config.dexClientSecretFile = value(dexClientSecretFile, "DEX_CLIENT_SECRET_FILE")
         config.dexCAFile = value(dexCAFile, "DEX_CA_FILE")
         config.argoCDServer = value(argocdServer, "ARGOCD_SERVER")
-        config.allowedIssuers = allowedIssuer.isEmpty
-            ? (env["GITOPS_IDENTITY_ALLOWED_ISSUER"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            : allowedIssuer
         config.serviceAccountIssuer = value(serviceAccountIssuer, "SERVICE_ACCOUNT_ISSUER")
         config.serviceAccountIssuerCAFile = value(serviceAccountIssuerCAFile, "SERVICE_ACCOUNT_ISSUER_CA_FILE")
         config.dexVersion = value(dexVersion, "DEX_VERSION")

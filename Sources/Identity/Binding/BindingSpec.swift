@@ -2,8 +2,10 @@ import ArgoRBAC
 
 /// The identity a binding names (DESIGN §2): exactly one of them.
 public enum BindingIdentitySpec: Sendable, Hashable {
-    case serviceAccount(name: String)
-    case oidc(issuer: String, subject: String)
+    /// `issuerRef`: the ClusterIdentityIssuer to use where several declare serviceAccountIssuer.
+    case serviceAccount(name: String, issuerRef: String? = nil)
+    /// `issuerRef`: the ClusterIdentityIssuer an admin declared for the CI identity's issuer.
+    case oidc(issuerRef: String, subject: String)
 
     public var isServiceAccount: Bool {
         if case .serviceAccount = self { return true }

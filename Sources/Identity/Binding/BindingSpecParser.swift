@@ -40,9 +40,19 @@ public enum BindingSpecParser {
         let oidc = present(spec["oidc"])
         switch (serviceAccount, oidc) {
         case let (account?, nil):
-            return .serviceAccount(name: try requiredString(account["name"], field: "spec.serviceAccount.name"))
+            var issuerRef: String?
+            if let ref = present(account["issuerRef"]) {
+                issuerRef = try requiredString(ref["name"], field: "spec.serviceAccount.issuerRef.name")
+            }
+            return .serviceAccount(name: try requiredString(account["name"], field: "spec.serviceAccount.name"), issuerRef: issuerRef)
         case let (nil, oidc?):
-            return .oidc(issuer: try requiredString(oidc["issuer"], field: "spec.oidc.issuer"),
+            if present(oidc["issuer"]) != nil {
+                throw BindingParseError(field: "spec.oidc.issuer", reason: "is gone: name the admin's ClusterIdentityIssuer in spec.oidc.issuerRef.name instead (docs/configuration.md, moving from --allowed-issuer)")
+            }
+            guard let ref = present(oidc["issuerRef"]) else {
+                throw BindingParseError(field: "spec.oidc.issuerRef", reason: "is required: the ClusterIdentityIssuer that trusts the CI identity's issuer")
+            }
+            return .oidc(issuerRef: try requiredString(ref["name"], field: "spec.oidc.issuerRef.name"),
                          subject: try requiredString(oidc["subject"], field: "spec.oidc.subject"))
         case (.some, .some):
             throw BindingParseError(field: "spec", reason: "sets both serviceAccount and oidc; keep exactly one")

@@ -5,6 +5,10 @@ public enum IdentityResources {
     public static let ciIdentityBindings = ResourceType(
         group: "gitops-identity.io", version: "v1alpha1", plural: "ciidentitybindings",
         kind: "CiIdentityBinding", namespaced: true)
+    /// Admins' trusted issuers (cluster-scoped): one Dex connector per Ready issuer.
+    public static let clusterIdentityIssuers = ResourceType(
+        group: "gitops-identity.io", version: "v1alpha1", plural: "clusteridentityissuers",
+        kind: "ClusterIdentityIssuer", namespaced: false)
     /// Argo CD projects; only their admission annotation is read.
     public static let appProjects = ResourceType(
         group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)

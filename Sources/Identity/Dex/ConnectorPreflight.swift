@@ -37,6 +37,12 @@ public actor ConnectorPreflight {
         return failure
     }
 
+    /// The connector ids whose last check passed. A result stands until the next check replaces
+    /// it (the TTL only says when to check again), so readiness never flaps on expiry.
+    public func knownReachable() -> Set<String> {
+        Set(results.filter { $0.value.failure == nil }.map(\.key.id))
+    }
+
     /// The last failures, by connector id, for status.
     public func knownFailures() -> [String: String] {
         var failures: [String: String] = [:]

@@ -4,6 +4,8 @@ import DexConfig
 /// What a binding is granted once every rule has passed.
 public struct BindingGrant: Sendable, Equatable {
     public var connector: ManagedConnector
+    /// The ClusterIdentityIssuer whose connector it is.
+    public var issuerName: String
     public var subject: RBACSubject
     public var policyKey: String
     /// The exact text of the binding's argocd-rbac-cm key; empty when it lists no policies.
@@ -65,4 +67,10 @@ public enum RefusalReason {
     public static let regexMatchMode = "RegexMatchMode"
     public static let connectorIDCollision = "ConnectorIDCollision"
     public static let subjectModeUnsupported = "SubjectModeUnsupported"
+    /// The issuerRef names no ClusterIdentityIssuer (or none declares serviceAccountIssuer).
+    public static let issuerNotFound = "IssuerNotFound"
+    /// The issuer's spec yields no connector (so no RBAC subject either).
+    public static let issuerNotReady = "IssuerNotReady"
+    /// The subject matches none of the issuer's `subjects` globs.
+    public static let subjectNotAllowed = "SubjectNotAllowed"
 }

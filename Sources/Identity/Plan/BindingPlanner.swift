@@ -4,17 +4,17 @@ import DexConfig
 /// Decides one binding in isolation: name, spec, issuer, grants, tenancy, subject, settings.
 /// Pure; `IdentityPlanner` adds the decisions that need every binding at once (id collisions).
 public enum BindingPlanner {
-    public static func decide(_ binding: CiIdentityBinding, rbac: ObservedRBACConfig,
-                              appProjects: [AppProjectAdmission], settings: IdentitySettings) -> BindingDecision {
+    public static func decide(_ binding: CiIdentityBinding, rbac: ObservedRBACConfig, appProjects: [AppProjectAdmission],
+                              settings: IdentitySettings, issuers: IssuerDirectory) -> BindingDecision {
         do throws(BindingRefusal) {
-            return .granted(try grant(binding, rbac: rbac, appProjects: appProjects, settings: settings))
+            return .granted(try grant(binding, rbac: rbac, appProjects: appProjects, settings: settings, issuers: issuers))
         } catch {
             return .refused(error)
         }
     }
 
-    private static func grant(_ binding: CiIdentityBinding, rbac: ObservedRBACConfig,
-                              appProjects: [AppProjectAdmission], settings: IdentitySettings) throws(BindingRefusal) -> BindingGrant {
+    private static func grant(_ binding: CiIdentityBinding, rbac: ObservedRBACConfig, appProjects: [AppProjectAdmission],
+                              settings: IdentitySettings, issuers: IssuerDirectory) throws(BindingRefusal) -> BindingGrant {
         let name: BindingName
         let policyKey: String
         do throws(PolicyRejection) {
@@ -33,15 +33,9 @@ public enum BindingPlanner {
         case let .success(parsed): spec = parsed
         }
 
-        let identity = try IdentityResolution.resolve(spec.identity, namespace: binding.namespace, settings: settings)
+        let identity = try IdentityResolution.resolve(spec.identity, namespace: binding.namespace, issuers: issuers)
             .mapError { refuse($0.reason, $0.message) }.get()
-
-        let connector: ManagedConnector
-        do throws(ConnectorRejection) {
-            connector = try ManagedConnector(issuer: identity.issuer, rootCAs: identity.rootCAs)
-        } catch {
-            throw refuse(RefusalReason.invalidIssuer, "\(identity.issuerField).\(error); fix the issuer URL")
-        }
+        let connector = identity.connector
 
         let grants: [PolicyGrant]
         switch PolicyGrant.validateAll(spec.policies) {
@@ -52,8 +46,7 @@ public enum BindingPlanner {
         let tenancy = TenancyGuard.evaluate(TenancyInput(
             bindingNamespace: binding.namespace, argoCDNamespace: settings.argoCDNamespace,
             identity: identity.tenancyIdentity, grants: grants, appProjects: appProjects,
-            issuerTrust: IssuerTrust(allowList: settings.allowedIssuers,
-                                     isClusterServiceAccountIssuer: identity.issuer == settings.clusterIssuer?.url)))
+            issuerTrust: IssuerTrust(isClusterServiceAccountIssuer: identity.isClusterServiceAccountIssuer)))
         if case let .refused(rejections) = tenancy {
             let issuerProblem = rejections.contains { !$0.field.hasPrefix("spec.policies") }
             throw refuse(issuerProblem ? RefusalReason.issuerNotAllowed : RefusalReason.grantNotPermitted,
@@ -77,6 +70,7 @@ public enum BindingPlanner {
         }
 
         let csv = BindingPolicy(binding: name, subject: subject, grants: grants).renderCSV()
-        return BindingGrant(connector: connector, subject: subject, policyKey: policyKey, csv: csv, warnings: warnings)
+        return BindingGrant(connector: connector, issuerName: identity.issuerName, subject: subject, policyKey: policyKey,
+                            csv: csv, warnings: warnings)
     }
 }

@@ -12,6 +12,16 @@ public enum ConnectorState: Sendable, Hashable {
     /// issuer it could not reach): it is not written, and the reason says what to change.
     case blocked(reason: String, message: String)
 
+    /// A grant's connector is its issuer's: not Ready there, not ready here, with the issuer's reason.
+    public static func of(_ grant: BindingGrant, issuers: IssuerDirectory, in target: ObservedDexTarget,
+                          desired: ManagedConnectorSet, dex: ObservedDex) -> ConnectorState {
+        if let entry = issuers.entries[grant.issuerName], !entry.decision.isReady, !desired.ids.contains(grant.connectorID) {
+            return .blocked(reason: "IssuerNotReady",
+                            message: "ClusterIdentityIssuer \(grant.issuerName) is not Ready (\(entry.decision.reason)): \(entry.decision.message)")
+        }
+        return of(grant.connector, in: target, desired: desired, dex: dex)
+    }
+
     public static func of(_ connector: ManagedConnector, in target: ObservedDexTarget,
                           desired: ManagedConnectorSet, dex: ObservedDex) -> ConnectorState {
         if let unloadable = dex.unloadable(connector) {

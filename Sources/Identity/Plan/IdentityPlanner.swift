@@ -3,11 +3,11 @@ import Compatibility
 import ControllerRuntime
 import DexConfig
 
-/// The plan for every binding at once: decisions, and the connector set the live, granted
-/// bindings need.
+/// The plan for every binding at once: decisions, and the connector set of the Ready issuers.
 public struct IdentityPlan: Sendable {
     public var decisions: [ObjectKey: BindingDecision]
-    /// One connector per issuer of the granted bindings that are not being deleted.
+    /// One connector per Ready ClusterIdentityIssuer (issuers of one URL share it). Bindings never
+    /// change it: only an admin's issuers do.
     public var connectors: ManagedConnectorSet
 
     public func decision(for key: ObjectKey) -> BindingDecision? { decisions[key] }
@@ -16,7 +16,8 @@ public struct IdentityPlan: Sendable {
 public enum IdentityPlanner {
     public static func plan(_ state: ObservedState) -> IdentityPlan {
         plan(state) { binding in
-            BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings)
+            BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings,
+                                  issuers: state.issuers)
         }
     }
 
@@ -27,16 +28,19 @@ public enum IdentityPlanner {
         for binding in state.bindings {
             decisions[binding.key] = decide(binding)
         }
-        let live = state.bindings.filter { !$0.isBeingDeleted }.map(\.key)
-        refuseCollidingIssuers(&decisions, among: live)
         refuseUserSubjectsBeforeArgoCD3(&decisions, argoCD: state.dex.assessment.environment?.argoCD)
-        var connectors: [ManagedConnector] = []
-        for key in live {
-            if let grant = decisions[key]?.grant { connectors.append(grant.connector) }
-        }
-        // Collisions were refused above, so the set cannot throw; the fallback keeps this total.
-        let set = (try? ManagedConnectorSet(connectors)) ?? .empty
-        return IdentityPlan(decisions: decisions, connectors: set)
+        return IdentityPlan(decisions: decisions, connectors: connectorSet(state.issuers))
+    }
+
+    /// The connectors of the Ready issuers. Two issuers whose different URLs share the 8 hex
+    /// digits of a connector id would give Dex one id twice: neither is written (their status
+    /// says why, from `IssuerPlanner`'s collision check).
+    public static func connectorSet(_ issuers: IssuerDirectory) -> ManagedConnectorSet {
+        let ready = issuers.entries.values.filter(\.decision.isReady).compactMap(\.decision.connector)
+        var urlsByID: [String: Set<String>] = [:]
+        for connector in ready { urlsByID[connector.id, default: []].insert(connector.issuer) }
+        let usable = ready.filter { (urlsByID[$0.id]?.count ?? 0) == 1 }
+        return (try? ManagedConnectorSet(usable)) ?? .empty
     }
 
     /// Argo CD before 3.0 enforces RBAC on Dex's encoded `sub`, never on
@@ -49,24 +53,6 @@ public enum IdentityPlanner {
             decisions[key] = .refused(BindingRefusal(
                 reason: RefusalReason.subjectModeUnsupported,
                 message: "spec.oidc.subjectMode: user needs Argo CD 3.0 or later, which matches RBAC lines on federated_claims.user_id; Argo CD \(argoCD) matches only Dex's encoded sub. Use subjectMode: group (the default)",
-                policyKey: grant.policyKey))
-        }
-    }
-
-    /// Two issuers whose ids share the 8 hex digits would give Dex one id twice; neither gets a
-    /// connector, and their bindings say why.
-    private static func refuseCollidingIssuers(_ decisions: inout [ObjectKey: BindingDecision], among live: [ObjectKey]) {
-        var issuersByID: [String: Set<String>] = [:]
-        for key in live {
-            if let grant = decisions[key]?.grant { issuersByID[grant.connectorID, default: []].insert(grant.connector.issuer) }
-        }
-        let colliding = issuersByID.filter { $0.value.count > 1 }
-        guard !colliding.isEmpty else { return }
-        for (key, decision) in decisions {
-            guard let grant = decision.grant, let issuers = colliding[grant.connectorID] else { continue }
-            decisions[key] = .refused(BindingRefusal(
-                reason: RefusalReason.connectorIDCollision,
-                message: "the issuers \(issuers.sorted().joined(separator: " and ")) map to the same connector id \(grant.connectorID); only one of them can be trusted, remove the bindings of the other",
                 policyKey: grant.policyKey))
         }
     }

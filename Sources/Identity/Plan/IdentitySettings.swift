@@ -16,17 +16,13 @@ public struct IdentitySettings: Sendable, Hashable {
     }
 
     public var argoCDNamespace: String
-    /// `--allowed-issuer` values, compared byte for byte as Dex compares issuers.
-    public var allowedIssuers: [String]
     public var clusterIssuer: ClusterIssuer?
     /// `--dex-version`: the Dex release, where its image does not say.
     public var dexVersion: ReleaseVersion?
 
-    public init(argoCDNamespace: String = "argocd", allowedIssuers: [String] = [], clusterIssuer: ClusterIssuer? = nil,
-                dexVersion: ReleaseVersion? = nil) {
+    public init(argoCDNamespace: String = "argocd", clusterIssuer: ClusterIssuer? = nil, dexVersion: ReleaseVersion? = nil) {
         self.dexVersion = dexVersion
         self.argoCDNamespace = argoCDNamespace
-        self.allowedIssuers = allowedIssuers
         self.clusterIssuer = clusterIssuer
     }
 }

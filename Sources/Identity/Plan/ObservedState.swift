@@ -65,10 +65,13 @@ public struct ObservedState: Sendable {
     public var settings: IdentitySettings
     /// The Dex that would load the connectors.
     public var dex: ObservedDex
+    /// The admins' issuers, decided, and the namespaces' labels.
+    public var issuers: IssuerDirectory
 
     public init(bindings: [CiIdentityBinding], dexTarget: ObservedDexTarget, rbac: ObservedRBACConfig,
-                appProjects: [AppProjectAdmission], settings: IdentitySettings, dex: ObservedDex) {
+                appProjects: [AppProjectAdmission], settings: IdentitySettings, dex: ObservedDex, issuers: IssuerDirectory) {
         self.dex = dex
+        self.issuers = issuers
         self.bindings = bindings
         self.dexTarget = dexTarget
         self.rbac = rbac

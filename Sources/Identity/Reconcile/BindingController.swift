@@ -11,6 +11,8 @@ public actor BindingController {
     private let events: EventRecorder
     private let bindings: Informer<KubeObject>
     private let configMaps: Informer<ConfigMap>
+    private let issuers: Informer<KubeObject>
+    private let namespaces: Informer<KubeObject>
     private var connectorSync: ConnectorSync?
     private var synced = false
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
@@ -24,6 +26,8 @@ public actor BindingController {
                                clock: options.clock)
         bindings = Informer(client: client, resource: IdentityResources.ciIdentityBindings, clock: options.clock)
         configMaps = Informer(client: client, resource: .configMaps, namespace: namespace, clock: options.clock)
+        issuers = Informer(client: client, resource: IdentityResources.clusterIdentityIssuers, clock: options.clock)
+        namespaces = Informer(client: client, resource: .namespaces, clock: options.clock)
     }
 
     /// Asks for a reconcile of one binding (the token broker calls this when its view changes).
@@ -50,7 +54,8 @@ public actor BindingController {
         let appProjects = await informerIfServed(IdentityResources.appProjects)
         let deployments = await informerIfServed(IdentityResources.deployments)
         let view = ClusterView(bindings: bindings, configMaps: configMaps, appProjects: appProjects,
-                               argoCDs: argoCDs, deployments: deployments, settings: options.settings,
+                               argoCDs: argoCDs, deployments: deployments, issuers: issuers, namespaces: namespaces,
+                               settings: options.settings,
                                preflight: ConnectorPreflight(clusterCA: options.clusterCA, clock: options.clock,
                                                              fetch: options.preflightFetch))
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
@@ -62,25 +67,34 @@ public actor BindingController {
         let debounce = options.connectorDebounce
         let reconciler = BindingReconciler(
             view: view, writes: BindingWrites(client: client, argoCDNamespace: options.settings.argoCDNamespace),
-            events: events, options: options,
-            requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
+            events: events, options: options)
+        let issuerReconciler = IssuerReconciler(view: view, writes: IssuerWrites(client: client), events: events, options: options,
+                                                requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
         await InformerWiring(queue: queue, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
-            .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments)
+            .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
+                     issuers: issuers, namespaces: namespaces)
 
         await withTaskGroup(of: Void.self) { group in
             let bindings = self.bindings
             let configMaps = self.configMaps
+            let issuers = self.issuers
+            let namespaces = self.namespaces
             group.addTask { await bindings.run() }
             group.addTask { await configMaps.run() }
+            group.addTask { await issuers.run() }
+            group.addTask { await namespaces.run() }
             for informer in [appProjects, argoCDs, deployments].compactMap({ $0 }) {
                 group.addTask { await informer.run() }
             }
             await bindings.waitForSync()
             await configMaps.waitForSync()
+            await issuers.waitForSync()
+            await namespaces.waitForSync()
             await appProjects?.waitForSync()
             await argoCDs?.waitForSync()
             await deployments?.waitForSync()
-            let worker = Worker(queue: queue, reconciler: reconciler, connectorSync: sync, bindings: bindings)
+            let worker = Worker(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
+                                bindings: bindings, issuers: issuers)
             for _ in 0..<options.workers {
                 group.addTask { await worker.run() }
             }

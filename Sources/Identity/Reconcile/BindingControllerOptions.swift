@@ -1,5 +1,6 @@
 import ControllerRuntime
 import HTTP
+import TokenExchange
 
 public struct BindingControllerOptions: Sendable {
     public var settings: IdentitySettings
@@ -24,6 +25,8 @@ public struct BindingControllerOptions: Sendable {
     public var clusterCA: PEMSource?
     /// Called when the reason connectors cannot be written changes (nil: it cleared), for a log line.
     public var onConnectorRefusalChange: (@Sendable (String?) async -> Void)?
+    /// Asks Dex whether it has a connector loaded (`DexExchanger.probeConnector`); nil without --dex-url.
+    public var dexProbe: (@Sendable (String) async -> ConnectorProbe)?
     /// Substitutes the preflight's HTTPS fetch (tests without internet).
     public var preflightFetch: ConnectorPreflight.Fetch?
 

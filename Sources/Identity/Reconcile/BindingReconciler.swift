@@ -9,8 +9,6 @@ struct BindingReconciler: Sendable {
     let writes: BindingWrites
     let events: EventRecorder
     let options: BindingControllerOptions
-    /// Asks for the (debounced) connector sync.
-    let requestConnectorSync: @Sendable () async -> Void
 
     func reconcile(_ key: ObjectKey) async throws(KubeError) -> ReconcileOutcome {
         guard let binding = await view.binding(key) else {
@@ -32,8 +30,7 @@ struct BindingReconciler: Sendable {
         }
         var connector = ConnectorState.pending
         if let grant = decision.grant {
-            connector = ConnectorState.of(grant.connector, in: state.dexTarget, desired: plan.connectors, dex: state.dex)
-            if connector == .pending { await requestConnectorSync() }
+            connector = ConnectorState.of(grant, issuers: state.issuers, in: state.dexTarget, desired: plan.connectors, dex: state.dex)
         }
         let token = await tokenReport(binding, decision: decision, connector: connector)
         let desired = StatusPlanner.desiredStatus(StatusPlanner.Input(
@@ -56,7 +53,7 @@ struct BindingReconciler: Sendable {
                              connector: ConnectorState) async -> TokenReport? {
         guard let broker = options.tokenDelivery else { return nil }
         guard let grant = decision.grant, case let .success(spec) = binding.spec,
-              case let .serviceAccount(account) = spec.identity else {
+              case let .serviceAccount(account, _) = spec.identity else {
             await broker.forget(binding.key)
             return nil
         }
@@ -69,31 +66,14 @@ struct BindingReconciler: Sendable {
             renewAtFraction: spec.renewAtFraction), connectorLoaded: connector == .loaded)
     }
 
-    /// Removes the grant, waits for the connector to go when no other binding needs it, then
-    /// releases the binding.
+    /// Removes the grant, then releases the binding. The connector is the issuer's: a binding's
+    /// deletion never touches Dex.
     private func finalize(_ binding: CiIdentityBinding, decision: BindingDecision, plan: IdentityPlan,
                           state: ObservedState) async throws(KubeError) -> ReconcileOutcome {
         guard binding.hasFinalizer else { return .done }
         if let patch = RBACPatchPlanner.patch(for: decision, isBeingDeleted: true, current: state.rbac) {
             try await writes.applyRBAC(patch)
             await record(EventPlanner.rbacWritten(patch), about: binding)
-        }
-        if let connectorID = decision.grant?.connectorID ?? binding.status.connectorID,
-           !plan.connectors.ids.contains(connectorID) {
-            switch ManagedConnectorPresence.managedIDs(in: state.dexTarget.effectiveDexConfig) {
-            case let .success(ids) where ids.contains(connectorID):
-                // The sync removes it; the argocd-cm change requeues this binding, and the
-                // recheck covers a missed event.
-                await requestConnectorSync()
-                return .requeue(after: options.deletionRecheck)
-            case let .failure(refusal):
-                // A broken dex.config must not hold the binding forever.
-                await record(PlannedEvent(type: .warning, reason: "ConnectorNotRemoved",
-                                          message: "connector \(connectorID) could not be removed: \(refusal.reason)"),
-                             about: binding)
-            case .success:
-                break
-            }
         }
         await options.tokenDelivery?.forget(binding.key)
         do {

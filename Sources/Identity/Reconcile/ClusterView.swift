@@ -12,6 +12,9 @@ struct ClusterView: Sendable {
     let argoCDs: Informer<KubeObject>?
     /// Deployments of the Argo CD namespace: their images say which Dex runs.
     let deployments: Informer<KubeObject>?
+    /// The admins' ClusterIdentityIssuers, and the namespaces (their labels) for namespaceSelector.
+    let issuers: Informer<KubeObject>
+    let namespaces: Informer<KubeObject>
     let settings: IdentitySettings
     let preflight: ConnectorPreflight
     let memo = PlanMemo()
@@ -19,6 +22,11 @@ struct ClusterView: Sendable {
     func binding(_ key: ObjectKey) async -> CiIdentityBinding? {
         guard let object = await bindings.get(key) else { return nil }
         return CiIdentityBinding(object)
+    }
+
+    func issuer(_ name: String) async -> ClusterIdentityIssuer? {
+        guard let object = await issuers.get(ObjectKey(namespace: nil, name: name)) else { return nil }
+        return ClusterIdentityIssuer(object)
     }
 
     func configMapData(_ name: String) async -> [String: String]? {
@@ -44,7 +52,25 @@ struct ClusterView: Sendable {
         }
         let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures())
         return ObservedState(bindings: await memo.bindings(from: bindingObjects), dexTarget: dexTarget,
-                             rbac: rbac, appProjects: projects, settings: settings, dex: dex)
+                             rbac: rbac, appProjects: projects, settings: settings, dex: dex,
+                             issuers: await issuerDirectory(dex: dex, rbac: rbac))
+    }
+
+    /// Every issuer decided against the current Dex, RBAC settings and preflight results.
+    func issuerDirectory(dex: ObservedDex, rbac: ObservedRBACConfig) async -> IssuerDirectory {
+        let reachable = await preflight.knownReachable()
+        var entries: [String: IssuerDirectory.Entry] = [:]
+        for object in await issuers.list() {
+            guard let issuer = ClusterIdentityIssuer(object) else { continue }
+            let decision = IssuerPlanner.decide(.init(issuer: issuer, clusterIssuer: settings.clusterIssuer, dex: dex,
+                                                      policyDefault: rbac.policyDefault, reachableConnectors: reachable))
+            entries[issuer.name] = IssuerDirectory.Entry(spec: try? issuer.spec.get(), decision: decision)
+        }
+        var labels: [String: [String: String]] = [:]
+        for namespace in await namespaces.list() {
+            if let name = namespace.metadata.name { labels[name] = namespace.metadata.labels ?? [:] }
+        }
+        return IssuerDirectory(entries: entries, namespaceLabels: labels)
     }
 
     /// What the caches say about the Dex that runs.

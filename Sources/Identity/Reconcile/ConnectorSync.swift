@@ -39,8 +39,8 @@ actor ConnectorSync {
     struct Outcome: Sendable, Equatable {
         /// Run again after this long (a connector's issuer could not be reached yet).
         var retryAfter: Duration?
-        /// Preflight results changed: every binding's ConnectorReady may read differently now.
-        var requeueBindings: Bool
+        /// Issuers should look again (preflight results or Dex's config changed).
+        var requeueIssuers: Bool
     }
 
     /// How long a connector that failed its preflight waits before the next try.
@@ -48,38 +48,43 @@ actor ConnectorSync {
 
     func run() async throws(KubeError) -> Outcome {
         statistics.runs += 1
+        // The preflight of every issuer's connector first (each result kept for its TTL), so the
+        // plan below sees whether Dex could open it.
+        let before = await view.preflight.knownFailures()
+        let beforeReachable = await view.preflight.knownReachable()
+        for connector in await issuerConnectors() { _ = await view.preflight.failure(of: connector) }
+        let afterFailures = await view.preflight.knownFailures()
+        let afterReachable = await view.preflight.knownReachable()
+        let preflightChanged = afterFailures != before || afterReachable != beforeReachable
         var lastConflict: KubeError?
         for _ in 0..<maxConflictRetries {
             let snapshot = try await store.read()
             let state = await view.observedState(dexTarget: snapshot.observed)
-            let plan = await view.plan(state)
             if case let .unsupported(refusal) = state.dex.assessment {
-                // Nothing Dex could load is written; the bindings report the same reason.
+                // Nothing Dex could load is written; the issuers report the same reason.
                 statistics.refusals += 1
                 await noteRefusal(refusal.message)
-                return Outcome(retryAfter: nil, requeueBindings: false)
+                return Outcome(retryAfter: nil, requeueIssuers: preflightChanged)
             }
-            let before = state.dex.unreachable
-            let (writable, held) = await loadable(plan.connectors, state: state)
-            let outcome = Outcome(retryAfter: held ? Self.preflightRetry : nil,
-                                  requeueBindings: await view.preflight.knownFailures() != before)
+            let (desired, held) = Self.desired(state)
+            let outcome = Outcome(retryAfter: held ? Self.preflightRetry : nil, requeueIssuers: preflightChanged)
             do {
-                switch try await store.apply(writable, to: snapshot) {
+                switch try await store.apply(desired, to: snapshot) {
                 case .unchanged:
                     await noteRefusal(nil)
                 case .written:
                     statistics.writes += 1
                     await noteRefusal(nil)
                     Counter(label: "gitops_identity_dex_config_writes_total").increment()
-                    await recordWrite(snapshot, connectors: plan.connectors)
+                    await recordWrite(snapshot, connectors: desired)
                     await onWrite?()
                 case let .refused(reason):
-                    // Left alone; the bindings report it through ConnectorReady and their Events.
+                    // Left alone; the issuers report it through their status.
                     statistics.refusals += 1
                     Counter(label: "gitops_identity_dex_config_refusals_total").increment()
                     await noteRefusal(reason)
                 }
-                return outcome
+                return Outcome(retryAfter: outcome.retryAfter, requeueIssuers: true)
             } catch where error.isConflict || error.isAlreadyExists {
                 // Someone (a human, the operator) wrote in between: read again and re-plan.
                 statistics.conflicts += 1
@@ -89,22 +94,40 @@ actor ConnectorSync {
         throw lastConflict ?? .conflict("dex.config kept changing")
     }
 
-    /// The desired connectors Dex can load: those already in its config as rendered, and new
-    /// ones whose issuer passed the preflight. `held` when some were left out for now.
-    private func loadable(_ desired: ManagedConnectorSet, state: ObservedState) async -> (ManagedConnectorSet, held: Bool) {
-        var kept: Set<String> = []
+    /// The connectors of the Ready issuers, plus those already in Dex's config whose issuer is
+    /// only failing its preflight now: withdrawing one would restart Dex and log every human
+    /// out over what may be a passing outage. `held` when an issuer waits for its preflight.
+    static func desired(_ state: ObservedState) -> (ManagedConnectorSet, held: Bool) {
+        let ready = IdentityPlanner.connectorSet(state.issuers)
+        let current = state.dexTarget.effectiveDexConfig
+        var keep = Set(ready.ids)
         var held = false
-        for connector in desired.connectors {
-            if state.dex.unloadable(connector) != nil { continue }
-            let present = (try? ManagedConnectorPresence.isPresent(connector, in: state.dexTarget.effectiveDexConfig).get()) ?? false
-            let reachable = present ? true : await view.preflight.failure(of: connector) == nil
-            if reachable {
-                kept.insert(connector.id)
-            } else {
-                held = true
+        var extra: [ManagedConnector] = []
+        for entry in state.issuers.entries.values where !entry.decision.isReady {
+            guard let connector = entry.decision.connector, entry.decision.reachable != true,
+                  ["IssuerUnreachable", "Preflight"].contains(entry.decision.reason) else { continue }
+            held = true
+            let present = (try? ManagedConnectorPresence.isPresent(connector, in: current).get()) ?? false
+            if present, !keep.contains(connector.id) {
+                keep.insert(connector.id)
+                extra.append(connector)
             }
         }
-        return (desired.filter { kept.contains($0.id) }, held)
+        guard !extra.isEmpty else { return (ready, held) }
+        return ((try? ManagedConnectorSet(ready.connectors + extra)) ?? ready, held)
+    }
+
+    /// Every issuer's connector, once per id: what the preflight checks.
+    private func issuerConnectors() async -> [ManagedConnector] {
+        var seen = Set<ManagedConnector>()
+        var result: [ManagedConnector] = []
+        for object in await view.issuers.list() {
+            guard let issuer = ClusterIdentityIssuer(object), !issuer.isBeingDeleted, case let .success(spec) = issuer.spec,
+                  let (url, rootCAs) = try? IssuerPlanner.issuerResolves(spec, clusterIssuer: view.settings.clusterIssuer),
+                  let connector = try? ManagedConnector(issuer: url, rootCAs: rootCAs), seen.insert(connector).inserted else { continue }
+            result.append(connector)
+        }
+        return result
     }
 
     /// One log line per distinct refusal (and one when it clears), through the option's hook.

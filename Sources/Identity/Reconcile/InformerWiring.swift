@@ -11,7 +11,7 @@ struct InformerWiring: Sendable {
 
     func connect(bindings: Informer<KubeObject>, configMaps: Informer<ConfigMap>,
                  appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?,
-                 deployments: Informer<KubeObject>? = nil) async {
+                 deployments: Informer<KubeObject>? = nil, issuers: Informer<KubeObject>, namespaces: Informer<KubeObject>) async {
         let queue = self.queue
         let debounce = connectorDebounce
         let enqueue: @Sendable ([WorkKey], Bool) -> Void = { keys, sync in
@@ -20,15 +20,25 @@ struct InformerWiring: Sendable {
                 if sync { await queue.add(.connectorSync, after: debounce) }
             }
         }
+        // Bindings never change the connector set (only issuers do), so they never start a sync.
         await bindings.addHandlers(Informer<KubeObject>.Handlers(
-            onAdd: { enqueue([.binding(ObjectKey($0.metadata))], true) },
+            onAdd: { enqueue([.binding(ObjectKey($0.metadata))], false) },
+            onUpdate: { _, new in enqueue([.binding(ObjectKey(new.metadata))], false) },
+            onDelete: { enqueue([.binding(ObjectKey($0.metadata))], false) }))
+        // An issuer's spec or deletion can change the connector set; its status writes cannot.
+        await issuers.addHandlers(Informer<KubeObject>.Handlers(
+            onAdd: { object in enqueue([.issuer(object.metadata.name ?? ""), .allBindings], true) },
             onUpdate: { old, new in
-                // Status-only updates (our own writes) cannot change the connector set.
-                enqueue([.binding(ObjectKey(new.metadata))], Self.mayChangeConnectors(old, new))
+                enqueue([.issuer(new.metadata.name ?? ""), .allBindings], Self.mayChangeConnectors(old, new))
             },
-            onDelete: { enqueue([.binding(ObjectKey($0.metadata))], true) }))
+            onDelete: { object in enqueue([.issuer(object.metadata.name ?? ""), .allBindings], true) }))
+        // Namespace labels feed issuers' namespaceSelectors.
+        await namespaces.addHandlers(Informer<KubeObject>.Handlers(
+            onAdd: { _ in enqueue([.allBindings], false) },
+            onUpdate: { old, new in if old.metadata.labels != new.metadata.labels { enqueue([.allBindings], false) } },
+            onDelete: { _ in enqueue([.allBindings], false) }))
 
-        let sharedChanged: @Sendable () -> Void = { enqueue([.allBindings], true) }
+        let sharedChanged: @Sendable () -> Void = { enqueue([.allBindings, .allIssuers], true) }
         await configMaps.addHandlers(Informer<ConfigMap>.Handlers(
             onAdd: { if Self.isArgoCDConfig($0.metadata) { sharedChanged() } },
             onUpdate: { old, new in

@@ -22,6 +22,7 @@ actor PlanMemo {
         var matchMode: String?
         var appProjects: [AppProjectAdmission]
         var settings: IdentitySettings
+        var issuers: IssuerDirectory
     }
 
     private struct Fingerprint: Hashable {
@@ -59,7 +60,7 @@ actor PlanMemo {
     /// `IdentityPlanner.plan`, reusing each binding's decision while its inputs are unchanged.
     func plan(_ state: ObservedState) -> IdentityPlan {
         let current = Shared(policyDefault: state.rbac.policyDefault, scopes: state.rbac.scopes, matchMode: state.rbac.matchMode,
-                             appProjects: state.appProjects, settings: state.settings)
+                             appProjects: state.appProjects, settings: state.settings, issuers: state.issuers)
         if current != shared {
             decisions = [:]
             shared = current
@@ -69,7 +70,8 @@ actor PlanMemo {
             if let cached = decisions[binding.key], cached.fingerprint == fingerprint, fingerprint.spec != nil {
                 return cached.decision
             }
-            let decision = BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings)
+            let decision = BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings,
+                                                 issuers: state.issuers)
             decisions[binding.key] = (fingerprint, decision)
             return decision
         }

@@ -9,6 +9,10 @@ public enum WorkKey: Hashable, Sendable {
     case connectorSync
     /// Re-enqueue every binding (a shared object changed).
     case allBindings
+    /// One ClusterIdentityIssuer, by name.
+    case issuer(String)
+    /// Re-enqueue every issuer (Dex's config, Dex itself or the preflight results changed).
+    case allIssuers
 }
 
 /// How a reconcile ended, in controller-runtime's terms.

@@ -8,8 +8,10 @@ import Metrics
 struct Worker: Sendable {
     let queue: WorkQueue<WorkKey>
     let reconciler: BindingReconciler
+    let issuerReconciler: IssuerReconciler
     let connectorSync: ConnectorSync
     let bindings: Informer<KubeObject>
+    let issuers: Informer<KubeObject>
 
     func run() async {
         while let key = await queue.get() {
@@ -46,11 +48,27 @@ struct Worker: Sendable {
                 let outcome = try await connectorSync.run()
                 await queue.forget(key)
                 if let retry = outcome.retryAfter { await queue.add(key, after: retry) }
-                if outcome.requeueBindings { await queue.add(.allBindings) }
+                if outcome.requeueIssuers {
+                    await queue.add(.allIssuers)
+                    await queue.add(.allBindings)
+                }
                 // Bindings learn the new connector state from the argocd-cm / ArgoCD informer.
             case .allBindings:
                 for object in await bindings.list() {
                     await queue.add(.binding(ObjectKey(object.metadata)))
+                }
+            case let .issuer(name):
+                switch try await issuerReconciler.reconcile(name) {
+                case .done:
+                    await queue.forget(key)
+                case let .requeue(delay):
+                    result = "requeue_after"
+                    await queue.forget(key)
+                    await queue.add(key, after: delay)
+                }
+            case .allIssuers:
+                for object in await issuers.list() {
+                    if let name = object.metadata.name { await queue.add(.issuer(name)) }
                 }
             }
         } catch {

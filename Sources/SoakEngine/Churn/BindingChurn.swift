@@ -20,7 +20,7 @@ struct BindingModel: Sendable {
             "policies": [["resource": "applications", "actions": .array(actions.map(JSONValue.string)), "object": .string(object)]],
         ]
         if let issuer {
-            spec["oidc"] = ["issuer": .string(issuer), "subject": .string(subject)]
+            spec["oidc"] = ["issuerRef": ["name": .string(SoakWorld.issuerName(of: issuer))], "subject": .string(subject)]
         } else {
             spec["serviceAccount"] = ["name": "ci"]
         }
@@ -40,7 +40,7 @@ actor BindingChurn {
 
     init(world: SoakWorld) { self.world = world }
 
-    /// The rare issuer comes and goes, so its connector is added and removed during the soak.
+    /// The rare issuer's bindings come and go; its connector stays, since issuers, not bindings, own connectors.
     private func newModel(using random: inout SeededRandom) -> BindingModel {
         serial += 1
         let namespace = random.pick(world.namespaces)

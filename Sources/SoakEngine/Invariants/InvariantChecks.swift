@@ -68,11 +68,12 @@ struct InvariantChecks {
                                checked: expected.count + adminRBAC.count, violations: violations)
     }
 
-    // 3. One managed connector per issuer in use, human content as the admins last wrote it.
+    // 3. One managed connector per declared issuer (bindings never change them), human content
+    //    as the admins last wrote it.
     func dexConfig(observers: ClusterObservers) async -> InvariantResult {
         var violations = await observers.badControllerDexVersions
         let text = await world.configMapData("argocd-cm")["dex.config"] ?? ""
-        let issuers = Set(live.values.map { $0.issuer ?? world.argo.serviceAccountIssuer })
+        let issuers = Set(SoakWorld.externalIssuers + [world.argo.serviceAccountIssuer])
         let expectedIDs = issuers.map(ConnectorID.forIssuer).sorted()
         if let view = DexConfigHumanView(text: text) {
             if view.managedIDs != expectedIDs { violations.append("managed connectors \(view.managedIDs), expected \(expectedIDs) for the issuers in use") }

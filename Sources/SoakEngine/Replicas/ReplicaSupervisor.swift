@@ -55,7 +55,6 @@ actor ReplicaSupervisor {
         configuration.dexCAFile = world.dexCAFile
         configuration.argoCDServer = world.argo.argo.baseURL
         configuration.dexKeyPollInterval = .seconds(1)
-        configuration.allowedIssuers = SoakWorld.externalIssuers
         configuration.leaderElect = true
         configuration.leaderElectionNamespace = world.argo.namespace
         configuration.identity = name

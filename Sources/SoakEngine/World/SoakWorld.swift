@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import JSON
 import Kube
 import LocalControlPlane
@@ -11,8 +12,13 @@ struct SoakWorld: Sendable {
     let admin: KubeClient
     let namespaces: [String]
     let dexCAFile: String
-    /// External issuers on the controller's allow-list; service-account bindings use the cluster's own.
+    /// External issuers an admin declared (ClusterIdentityIssuers `issuer-0`…`issuer-2`);
+    /// service-account bindings use the `kubernetes` issuer, the cluster's own.
     static let externalIssuers = ["https://token.actions.githubusercontent.com", "https://gitlab.example.com", "https://ci.example.org"]
+
+    static func issuerName(of url: String) -> String {
+        "issuer-\(externalIssuers.firstIndex(of: url) ?? 0)"
+    }
 
     static let bindings = ResourceType(group: "gitops-identity.io", version: "v1alpha1", plural: "ciidentitybindings",
                                        kind: "CiIdentityBinding", namespaced: true)
@@ -22,9 +28,17 @@ struct SoakWorld: Sendable {
         // The soak's external issuers are names, not servers: Dex and the controller both see the double.
         let argo = try await LocalArgoCD.start(.init(publicIssuersDouble: true))
         let admin = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
-        let crd = try String(contentsOfFile: "crds/gitops-identity.io_ciidentitybindings.yaml", encoding: .utf8)
-        guard let loaded = try Yams.load(yaml: crd) else { throw SoakSetupError("the CRD file is empty") }
-        _ = try await admin.create(try JSONDecoder().decode(KubeObject.self, from: JSONSerialization.data(withJSONObject: loaded)), .customResourceDefinitions)
+        for file in ["crds/gitops-identity.io_ciidentitybindings.yaml", "crds/gitops-identity.io_clusteridentityissuers.yaml"] {
+            let crd = try String(contentsOfFile: file, encoding: .utf8)
+            guard let loaded = try Yams.load(yaml: crd) else { throw SoakSetupError("the CRD file \(file) is empty") }
+            _ = try await admin.create(try JSONDecoder().decode(KubeObject.self, from: JSONSerialization.data(withJSONObject: loaded)), .customResourceDefinitions)
+        }
+        // The admins' issuers, declared before anything else: the connector set they make is the
+        // soak's whole Dex trust, and no binding changes it.
+        try await retrying { _ = try await admin.create(IssuerObjects.serviceAccount(), IdentityResources.clusterIdentityIssuers) }
+        for url in externalIssuers {
+            try await retrying { _ = try await admin.create(IssuerObjects.external(issuerName(of: url), issuer: url), IdentityResources.clusterIdentityIssuers) }
+        }
         let namespaces = (0..<count).map { "team-\($0)" }
         for namespace in namespaces {
             _ = try await admin.create(Namespace(metadata: ObjectMeta(name: namespace)))
