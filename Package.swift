@@ -111,7 +111,7 @@ let package = Package(
         // Benchmarks print numbers; they are not tests.
         .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane", "TestSupport"]),
         .executableTarget(name: "token-bench", dependencies: [
-            "Controller", "Kube", "LocalControlPlane", "JSON", "TestSupport",
+            "Controller", "Identity", "Kube", "LocalControlPlane", "JSON", "TestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
         ]),
 

@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import Identity
 import JSON
 import Kube
 import LocalControlPlane
@@ -23,9 +24,13 @@ let appProjects = ResourceType(group: "argoproj.io", version: "v1alpha1", plural
 
 let local = try await LocalArgoCD.start(.init(kube: .init(historyLimit: max(20_000, count * 20))))
 let client = KubeClient(config: try KubeConfigLoader.load(path: local.kube.kubeconfigPath))
-let crd = try String(contentsOfFile: "crds/gitops-identity.io_ciidentitybindings.yaml", encoding: .utf8)
-_ = try await client.create(try JSONDecoder().decode(KubeObject.self, from: JSONSerialization.data(withJSONObject: try Yams.load(yaml: crd) ?? [:])),
-                            .customResourceDefinitions)
+for file in ["crds/gitops-identity.io_ciidentitybindings.yaml", "crds/gitops-identity.io_clusteridentityissuers.yaml"] {
+    let crd = try String(contentsOfFile: file, encoding: .utf8)
+    _ = try await client.create(try JSONDecoder().decode(KubeObject.self, from: JSONSerialization.data(withJSONObject: try Yams.load(yaml: crd) ?? [:])),
+                                .customResourceDefinitions)
+}
+// The admin's issuer for the cluster's own service-account tokens.
+_ = try await client.create(IssuerObjects.serviceAccount(), IdentityResources.clusterIdentityIssuers)
 for n in 0..<namespaces {
     _ = try await client.create(Namespace(metadata: ObjectMeta(name: "team-\(n)")))
     _ = try await client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject",

@@ -77,8 +77,9 @@ import Yams
         let rules = spec["x-kubernetes-validations"]?.array().compactMap { $0["rule"]?.string } ?? []
         #expect(rules.contains("has(self.serviceAccount) != has(self.oidc)"))
         #expect(rules.contains("!has(self.secretName) || has(self.serviceAccount)"))
-        let oidcRules = spec["properties"]?["oidc"]?["x-kubernetes-validations"]?.array().compactMap { $0["rule"]?.string }
-        #expect(oidcRules == ["self.issuer.startsWith('https://')"])
+        let oidc = spec["properties"]?["oidc"]
+        #expect(oidc?["required"]?.array().compactMap(\.string) == ["issuerRef", "subject"])
+        #expect(oidc?["properties"]?["issuer"] == nil, "the issuer URL is the admin's ClusterIdentityIssuer's")
         let subjectMode = try #require(spec["properties"]?["subjectMode"])
         #expect(subjectMode["enum"]?.array().compactMap(\.string) == ["group", "user"])
         #expect(subjectMode["default"]?.string == "group")
@@ -118,7 +119,7 @@ import Yams
 
     @Test func githubSampleUsesTheContractValues() throws {
         let sample = try Self.load(Self.samplePaths[1])
-        #expect(sample["spec"]?["oidc"]?["issuer"]?.string == "https://token.actions.githubusercontent.com")
+        #expect(sample["spec"]?["oidc"]?["issuerRef"]?["name"]?.string == "github-actions")
         #expect(sample["spec"]?["oidc"]?["subject"]?.string == "repo:acme/app:ref:refs/heads/main")
     }
 
@@ -129,7 +130,7 @@ import Yams
         kind: CiIdentityBinding
         metadata: {name: x, namespace: team-a}
         spec:
-          oidc: {issuer: "http://token.actions.githubusercontent.com", subject: "repo:a,b"}
+          oidc: {issuerRef: {name: "GitHub Actions"}, subject: "repo:a,b"}
           subjectMode: admin
           policies:
           - {resource: application, actions: [get], object: "team-a/*", extra: 1}
@@ -137,11 +138,37 @@ import Yams
         """
         let node = try #require(try Yams.compose(yaml: bad))
         let violations = SchemaCheck.violations(of: node, against: schema)
-        #expect(violations.contains { $0.hasPrefix(".spec.oidc.issuer does not match") })
+        #expect(violations.contains { $0.hasPrefix(".spec.oidc.issuerRef.name does not match") })
         #expect(violations.contains { $0.hasPrefix(".spec.oidc.subject does not match") })
         #expect(violations.contains { $0.hasPrefix(".spec.subjectMode is not one of") })
         #expect(violations.contains { $0.hasPrefix(".spec.policies[0].resource is not one of") })
         #expect(violations.contains(".spec.policies[0].extra is not in the schema"))
         #expect(violations.contains(".spec.unknownField is not in the schema"))
+    }
+
+    static let issuerCRDPath = "crds/gitops-identity.io_clusteridentityissuers.yaml"
+    static let issuerSamples = [
+        "config/samples/gitops-identity_v1alpha1_clusteridentityissuer_kubernetes.yaml",
+        "config/samples/gitops-identity_v1alpha1_clusteridentityissuer_github_actions.yaml",
+    ]
+
+    /// ClusterIdentityIssuer (issue 13): cluster-scoped, `cii`, exactly one of issuer or
+    /// serviceAccountIssuer, the printer columns of the contract, every field described.
+    @Test func theIssuerCRDHasTheContractShape() throws {
+        let crd = try Self.load(Self.issuerCRDPath)
+        #expect(crd["spec"]?["scope"]?.string == "Cluster")
+        #expect(crd["spec"]?["names"]?["shortNames"]?.array().compactMap(\.string) == ["cii"])
+        let version = try #require(crd["spec"]?["versions"]?.array().first)
+        #expect(version["additionalPrinterColumns"]?.array().compactMap { $0["name"]?.string } == ["Issuer", "Ready", "DexLoaded", "Age"])
+        let schema = try #require(version["schema"]?["openAPIV3Schema"])
+        let spec = try #require(schema["properties"]?["spec"])
+        #expect(spec["x-kubernetes-validations"]?.array().compactMap { $0["rule"]?.string } == ["has(self.issuer) != has(self.serviceAccountIssuer)"])
+        for (name, field) in spec["properties"]?.mapping ?? [:] {
+            #expect(field["description"]?.string?.isEmpty == false, "spec.\(name.string ?? "") has a description for kubectl explain")
+        }
+        for path in Self.issuerSamples {
+            let node = try #require(try Yams.compose(yaml: try String(contentsOfFile: path, encoding: .utf8)))
+            #expect(SchemaCheck.violations(of: node, against: schema) == [], "\(path)")
+        }
     }
 }

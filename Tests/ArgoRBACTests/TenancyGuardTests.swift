@@ -7,7 +7,7 @@ import Testing
         AppProjectAdmission(name: "team-b", allowedNamespacesAnnotation: "team-b"),
         AppProjectAdmission(name: "shared", allowedNamespacesAnnotation: nil),
     ]
-    static let trust = IssuerTrust(allowList: ["https://token.actions.githubusercontent.com"], isClusterServiceAccountIssuer: true)
+    static let trust = IssuerTrust(isClusterServiceAccountIssuer: true)
 
     private func grant(_ resource: String, _ object: String, _ actions: [String] = ["get"]) throws -> PolicyGrant {
         try PolicyGrant(RawPolicyGrant(resource: resource, actions: actions, object: object))
@@ -77,19 +77,13 @@ import Testing
         #expect(decide(namespace: "argocd", grants: grants) == .allowed)
     }
 
-    @Test func externalIssuersMustBeAllowListed() throws {
+    /// Which issuers are trusted is an admin's ClusterIdentityIssuer, decided before the guard;
+    /// the guard lets any declared external issuer's subject through.
+    @Test func externalIssuersPassTheGuard() throws {
         let grants = [try grant("applications", "team-a/*")]
-        let external = IssuerTrust(allowList: ["https://token.actions.githubusercontent.com"], isClusterServiceAccountIssuer: false)
         #expect(decide(namespace: "team-a", grants: grants,
-                       identity: .oidc(issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/app:ref:refs/heads/main"),
-                       trust: external) == .allowed)
-        #expect(refusedFields(decide(namespace: "team-a", grants: grants,
-                                     identity: .oidc(issuer: "https://gitlab.com", subject: "project_path:acme/app"),
-                                     trust: external)) == ["spec.oidc.issuer"])
-        // Exact match: a trailing slash is another issuer to Dex.
-        #expect(refusedFields(decide(namespace: "team-a", grants: grants,
-                                     identity: .oidc(issuer: "https://token.actions.githubusercontent.com/", subject: "x"),
-                                     trust: external)) == ["spec.oidc.issuer"])
+                       identity: .oidc(issuer: "https://gitlab.com", subject: "project_path:acme/app"),
+                       trust: IssuerTrust(isClusterServiceAccountIssuer: false)) == .allowed)
     }
 
     @Test func clusterIssuerThroughOIDCCannotNameAnotherNamespacesServiceAccount() throws {
@@ -102,7 +96,7 @@ import Testing
     }
 
     @Test func serviceAccountBindingsNeedTheClusterIssuer() throws {
-        let trust = IssuerTrust(allowList: [], isClusterServiceAccountIssuer: false)
+        let trust = IssuerTrust(isClusterServiceAccountIssuer: false)
         #expect(refusedFields(decide(namespace: "team-a", grants: [try grant("applications", "team-a/*")], trust: trust)) == ["spec.serviceAccount"])
     }
 
@@ -110,7 +104,7 @@ import Testing
         let decision = decide(namespace: "team-a",
                               grants: [try grant("clusters", "*"), try grant("applications", "*/*"), try grant("applications", "team-b/x")],
                               identity: .oidc(issuer: "https://evil.example", subject: "x"),
-                              trust: IssuerTrust(allowList: [], isClusterServiceAccountIssuer: false))
-        #expect(refusedFields(decision) == ["spec.oidc.issuer", "spec.policies[0].resource", "spec.policies[1].object", "spec.policies[2].object"])
+                              trust: IssuerTrust(isClusterServiceAccountIssuer: false))
+        #expect(refusedFields(decision) == ["spec.policies[0].resource", "spec.policies[1].object", "spec.policies[2].object"])
     }
 }

@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import Identity
 import JSON
 import Kube
 import LocalControlPlane
@@ -47,35 +48,91 @@ struct BindingReconcileTests {
         #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
     }
 
-    @Test func aHundredBindingsOfOneIssuerWriteDexConfigOnce() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig)
+    /// Issue 13: connectors follow issuers, never bindings. 50 create/delete cycles of an issuer's
+    /// only binding write dex.config zero times; creating the issuer writes it once, deleting the
+    /// issuer once more, and the humans' connectors and keys come back byte-identical.
+    @Test func connectorsFollowIssuersNotBindings() async throws {
+        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig, issuers: [])
         defer { Task { await fixture.sim.shutdown() } }
-        let before = await fixture.sim.writeCount(group: "", plural: "configmaps")
-        let (_, run) = await fixture.startController { $0.allowedIssuers = ["https://token.actions.githubusercontent.com"] }
+        let (controller, run) = await fixture.startController()
         defer { run.cancel() }
-        let dexBefore = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 0..<100 {
-                group.addTask {
-                    _ = try await fixture.client.create(fixture.binding("ci-\(i)", namespace: "argocd", spec: [
-                        "oidc": ["issuer": "https://token.actions.githubusercontent.com", "subject": .string("repo:acme/app-\(i):ref:refs/heads/main")],
-                        "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-                    ]), ControlPlaneFixture.bindings)
-                }
-            }
-            try await group.waitForAll()
-        }
-        #expect(await eventually(timeout: .seconds(60)) {
-            ((try? await fixture.rbacData()) ?? [:]).keys.filter { $0.hasPrefix("policy.gitops-identity.") }.count == 100
-        })
+        #expect(await eventually { await controller.bindingController != nil })
+        let sync = try #require(await controller.bindingController)
+
+        _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
+                                            IdentityResources.clusterIdentityIssuers)
         #expect(await eventually { (try? await fixture.dexConfig())?.contains("token.actions.githubusercontent.com") == true })
-        // Let any straggling sync run, then count the argocd-cm writes.
-        try await Task.sleep(for: .seconds(1))
-        let argoCM = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
-        #expect(argoCM.metadata.resourceVersion != dexBefore)
-        let writes = await fixture.sim.writeCount(group: "", plural: "configmaps") - before
-        // 100 RBAC key patches + exactly one argocd-cm write (+ the Event-free ConfigMap count).
-        #expect(writes == 101, "argocd-cm must be written once for 100 bindings of one issuer; configmap writes: \(writes)")
+        #expect(await eventually { await sync.connectorSyncStatistics.writes == 1 })
+        let afterIssuer = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion
+
+        for cycle in 0..<50 {
+            let name = "ci-\(cycle)"
+            _ = try await fixture.client.create(fixture.binding(name, namespace: "team-a", spec: [
+                "oidc": ["issuerRef": ["name": "github-actions"], "subject": "repo:acme/app:ref:refs/heads/main"],
+                "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
+            ]), ControlPlaneFixture.bindings)
+            #expect(await eventually { (try? await fixture.rbacData())?["policy.gitops-identity.team-a.\(name).csv"] != nil })
+            try await fixture.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: name)
+            #expect(await eventually { (try? await fixture.rbacData())?["policy.gitops-identity.team-a.\(name).csv"] == nil })
+        }
+        #expect(try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion == afterIssuer,
+                "no binding create or delete wrote argocd-cm")
+        #expect(await sync.connectorSyncStatistics.writes == 1)
+
+        try await fixture.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")
+        // Byte for byte, but for the final newline the YAML emitter always ends with.
+        #expect(await eventually { (try? await fixture.dexConfig())?.trimmingCharacters(in: .newlines) == Self.humanDexConfig },
+                "the humans' dex.config, byte for byte")
+        #expect(await eventually {
+            (try? await fixture.client.get(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")) == nil
+        }, "the finalizer goes once the connector is gone")
+        #expect(await sync.connectorSyncStatistics.writes == 2)
+    }
+
+    /// The policy.default gate: Dex does not check a subject token's audience, so with
+    /// policy.default set every token of the issuer would get that role.
+    @Test func anIssuerIsNotReadyWhilePolicyDefaultIsSetUnlessAllowed() async throws {
+        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig, issuers: [])
+        defer { Task { await fixture.sim.shutdown() } }
+        _ = try await fixture.client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm", .merge(["data": ["policy.default": "role:readonly"]]))
+        let (_, run) = await fixture.startController()
+        defer { run.cancel() }
+        _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
+                                            IdentityResources.clusterIdentityIssuers)
+        #expect(await eventually { await Self.issuerCondition(fixture, "github-actions", "Ready")?["reason"] == "DefaultPolicyGrantsEveryToken" })
+        #expect(try await fixture.dexConfig() == Self.humanDexConfig)
+        _ = try await fixture.client.patch(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions",
+                                           .merge(["spec": ["allowDefaultPolicy": true]]))
+        #expect(await eventually { await Self.issuerCondition(fixture, "github-actions", "Ready")?["status"] == "True" })
+        #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
+    }
+
+    /// An issuer Dex could not open — its discovery names another issuer, or nothing answers —
+    /// is never written, and Reachable says why.
+    enum BrokenIssuer: String, CaseIterable, Sendable { case nothingListens, trailingSlash }
+
+    @Test(arguments: BrokenIssuer.allCases)
+    func anUnreachableOrMisdeclaredIssuerIsNeverWritten(broken: BrokenIssuer) async throws {
+        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig, issuers: [])
+        defer { Task { await fixture.sim.shutdown() } }
+        let (_, run) = await fixture.startController()
+        defer { run.cancel() }
+        // A port nobody listens on; or the API server's issuer with a slash its discovery does not have.
+        let (issuer, cause) = broken == .nothingListens
+            ? ("https://127.0.0.1:1", "without credentials, as Dex does, failed")
+            : (fixture.sim.issuerURL + "/", "names another issuer")
+        _ = try await fixture.client.create(IssuerObjects.external("broken", issuer: issuer, caBundle: fixture.sim.caPEM),
+                                            IdentityResources.clusterIdentityIssuers)
+        #expect(await eventually { await Self.issuerCondition(fixture, "broken", "Reachable")?["status"] == "False" })
+        let message = await Self.issuerCondition(fixture, "broken", "Reachable")?["message"]?.stringValue ?? ""
+        #expect(message.contains(cause), "\(message)")
+        #expect(await Self.issuerCondition(fixture, "broken", "Ready")?["reason"] == "IssuerUnreachable")
+        #expect(try await fixture.dexConfig() == Self.humanDexConfig)
+    }
+
+    static func issuerCondition(_ fixture: ControlPlaneFixture, _ name: String, _ type: String) async -> JSONValue? {
+        let object = try? await fixture.client.get(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: name)
+        return object?.json.value(at: ["status", "conditions"])?.arrayValue?.first { $0["type"]?.stringValue == type }
     }
 
     @Test func aNamespaceTheProjectDoesNotAdmitIsRefused() async throws {
@@ -92,7 +149,7 @@ struct BindingReconcileTests {
         #expect(try await fixture.rbacData().keys.contains { $0.contains("intruder") } == false)
     }
 
-    @Test func deletingABindingRemovesItsGrantAndUnusedConnector() async throws {
+    @Test func deletingABindingRemovesItsGrantButNeverTheIssuersConnector() async throws {
         let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig)
         defer { Task { await fixture.sim.shutdown() } }
         let (_, run) = await fixture.startController()
@@ -104,7 +161,7 @@ struct BindingReconcileTests {
 
         try await fixture.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")
         #expect(await eventually { (try? await fixture.rbacData()[key]) == nil })
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == false })
+        #expect(try await fixture.dexConfig()?.contains("gitops-identity-") == true, "the connector is the issuer's")
         #expect(await eventually {
             (try? await fixture.client.get(KubeObject.self, ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")) == nil
         })

@@ -101,7 +101,7 @@ struct CompatibilityMatrixTests {
             #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("BEGIN CERTIFICATE") == true })
             #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
         } else {
-            #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "RootCAsUnsupported" })
+            #expect(await eventually { await local.issuerBlocks("RootCAsUnsupported") })
             #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
         }
         #expect(await local.argo.dex.failedStarts == 0, "\(profile): Dex never exited")
@@ -119,7 +119,7 @@ struct CompatibilityMatrixTests {
         let (_, run) = try await local.startController()
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "IssuerUnreachable" })
+        #expect(await eventually { await local.issuerBlocks("IssuerUnreachable") })
         #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
         #expect(await local.dexRunning())
         #expect(await local.argo.dex.failedStarts == 0)
@@ -149,14 +149,14 @@ struct CompatibilityMatrixTests {
         let logs = LogCapture()
         var (_, run) = try await local.startController(logs: logs)
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "DexTooOld" })
+        #expect(await eventually { await local.issuerBlocks("DexTooOld") })
         let message = await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["message"]?.stringValue ?? ""
         #expect(message.contains("2.38") && message.contains("v2.37.0"))
         #expect(await eventually { logs.all.contains { $0.contains("Dex connectors are not written") && $0.contains("v2.37.0") } })
 
         // OpenShift GitOps' dex-rhel8 image says no version.
         try await setDexImage(local, "registry.redhat.io/openshift-gitops-1/dex-rhel8@sha256:" + String(repeating: "0", count: 64))
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "DexVersionUnknown" })
+        #expect(await eventually { await local.issuerBlocks("DexVersionUnknown") })
         #expect(try await local.fixture.dexConfig() == humanGitHubConnector, "nothing was written while Dex was unusable")
 
         run.cancel()
@@ -174,10 +174,10 @@ struct CompatibilityMatrixTests {
         let (_, run) = try await local.startController()
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "DexNotUsed" })
+        #expect(await eventually { await local.issuerBlocks("DexNotUsed") })
         _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", nil)
         _ = try await local.argo.setConfigMapKey("argocd-cm", "url", nil)
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "DexNotConfigured" })
+        #expect(await eventually { await local.issuerBlocks("DexNotConfigured") })
         #expect(try await local.fixture.dexConfig() == nil)
     }
 

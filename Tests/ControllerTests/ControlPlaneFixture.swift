@@ -1,6 +1,7 @@
 import Controller
 import ControllerRuntime
 import Foundation
+import Identity
 import JSON
 import Kube
 import LocalControlPlane
@@ -15,12 +16,17 @@ struct ControlPlaneFixture {
                                        kind: "CiIdentityBinding", namespaced: true)
     static let appProjects = ResourceType(group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)
 
-    static func start(dexConfig: String? = nil) async throws -> ControlPlaneFixture {
+    /// The issuers an admin declared in this cluster: its own, and GitHub Actions'.
+    static let defaultIssuers = [IssuerObjects.serviceAccount(), IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com")]
+
+    static func start(dexConfig: String? = nil, issuers: [KubeObject] = defaultIssuers) async throws -> ControlPlaneFixture {
         // A cluster whose admin let Dex read the issuer documents (docs/configuration.md).
         let sim = try await KubeSim.start(.init(anonymousIssuerDiscovery: true))
         let client = KubeClient(config: try KubeConfigLoader.load(path: sim.kubeconfigPath))
         let fixture = ControlPlaneFixture(sim: sim, client: client)
         try await fixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
+        try await fixture.apply(file: "crds/gitops-identity.io_clusteridentityissuers.yaml", .customResourceDefinitions)
+        for issuer in issuers { _ = try await client.create(issuer, IdentityResources.clusterIdentityIssuers) }
         try await fixture.apply(yaml: ArgoCRDs.appProject, .customResourceDefinitions)
         for namespace in ["argocd", "team-a", "team-b"] {
             _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))

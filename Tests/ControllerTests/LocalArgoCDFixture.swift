@@ -1,6 +1,7 @@
 import Controller
 import ControllerRuntime
 import Foundation
+import Identity
 import HTTP
 import JSON
 import Kube
@@ -19,7 +20,8 @@ struct LocalArgoCDFixture {
         try await start(LocalArgoCD.Options(operatorMode: operatorMode))
     }
 
-    static func start(_ options: LocalArgoCD.Options) async throws -> LocalArgoCDFixture {
+    /// `issuers`: the cluster's own by default; its service-account bindings are what these tests exchange.
+    static func start(_ options: LocalArgoCD.Options, issuers: [KubeObject] = [IssuerObjects.serviceAccount()]) async throws -> LocalArgoCDFixture {
         var options = options
         // The tests' external issuers are names, not servers: Dex sees the same double as the controller's preflight.
         options.publicIssuersDouble = true
@@ -27,6 +29,8 @@ struct LocalArgoCDFixture {
         let client = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
         let crdFixture = ControlPlaneFixture(sim: argo.kube, client: client)
         try await crdFixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
+        try await crdFixture.apply(file: "crds/gitops-identity.io_clusteridentityissuers.yaml", .customResourceDefinitions)
+        for issuer in issuers { _ = try await client.create(issuer, IdentityResources.clusterIdentityIssuers) }
         for namespace in ["team-a", "team-b"] {
             _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
         }
@@ -84,6 +88,12 @@ struct LocalArgoCDFixture {
     }
 
     func shutdown() async { await argo.shutdown() }
+
+    /// The binding's connector is held back by its issuer for `reason` (the issuer's Ready reason).
+    func issuerBlocks(_ reason: String, binding: String = "deployer") async -> Bool {
+        guard let condition = await fixture.condition("ConnectorReady", of: binding, namespace: "team-a") else { return false }
+        return condition["reason"] == "IssuerNotReady" && (condition["message"]?.stringValue?.contains("(\(reason))") ?? false)
+    }
 }
 
 /// Collects log lines (rendered with metadata) for assertions.

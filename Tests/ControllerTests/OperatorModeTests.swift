@@ -20,6 +20,9 @@ struct OperatorModeTests {
                                           Self.argoCDs)
         #expect(await eventually { (try? await local.fixture.dexConfig())?.contains("id: github") == true },
                 "the operator derives argocd-cm from the resource")
+        // The operator's policy.default (role:readonly) holds every issuer back; the admin clears it.
+        #expect(await eventually { (try? await local.fixture.rbacData())?["policy.default"] == "role:readonly" })
+        _ = try await local.argo.setConfigMapKey("argocd-rbac-cm", "policy.default", "")
 
         let (_, run) = try await local.startController()
         defer { run.cancel() }

@@ -1,6 +1,7 @@
 import Controller
 import Foundation
 import HTTP
+import Identity
 import JSON
 import Kube
 import LocalControlPlane
@@ -23,7 +24,7 @@ struct UpstreamRegressionTests {
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
 
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "IssuerUnreachable" })
+        #expect(await eventually { await local.issuerBlocks("IssuerUnreachable") })
         let message = await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["message"]?.stringValue ?? ""
         #expect(message.contains("403") && message.contains("system:unauthenticated"), "says what the admin must bind: \(message)")
         #expect(try await local.fixture.dexConfig() == humanGitHubConnector)
@@ -49,7 +50,7 @@ struct UpstreamRegressionTests {
         let (_, run) = try await local.startController { configuration in configuration.serviceAccountIssuerCAFile = caFile }
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["reason"] == "RootCAsUnsupported" })
+        #expect(await eventually { await local.issuerBlocks("RootCAsUnsupported") })
         let message = await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["message"]?.stringValue ?? ""
         #expect(message.contains("v2.41.1") && message.contains("2.42"))
         #expect(try await local.fixture.dexConfig() == humanGitHubConnector)
@@ -70,7 +71,8 @@ struct UpstreamRegressionTests {
         let written = try #require(try await local.fixture.dexConfig())
         _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", "expiry:\n  idTokens: 1h\n" + written)
 
-        try await local.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")
+        // The admin withdraws the cluster's issuer: its connector, the last one, goes.
+        try await local.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "kubernetes")
         #expect(await eventually(timeout: .seconds(30)) {
             guard let text = try? await local.fixture.dexConfig() else { return false }
             return !text.contains("gitops-identity-") && text.contains("connectors: []") && text.contains("idTokens: 1h")
@@ -98,10 +100,7 @@ struct UpstreamRegressionTests {
         let (_, run) = try await local.startController()
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually {
-            let condition = await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")
-            return ["DexNotInstalled", "DexConfigRefused"].contains(condition?["reason"]?.stringValue ?? "")
-        })
+        #expect(await eventually { await local.issuerBlocks("DexNotInstalled") })
         let resource = try await local.client.get(KubeObject.self, OperatorModeTests.argoCDs, namespace: "argocd", name: "argocd")
         #expect(resource.spec?["sso"] == nil, "the controller never turns Dex on for the instance")
         #expect(resource.json.value(at: ["status", "sso"]) == nil, "the operator never saw an illegal SSO configuration")

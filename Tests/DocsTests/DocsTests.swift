@@ -87,6 +87,8 @@ struct DocsTests {
         switch object.kind {
         case "CiIdentityBinding":
             return ResourceType(group: "gitops-identity.io", version: "v1alpha1", plural: "ciidentitybindings", kind: "CiIdentityBinding", namespaced: true)
+        case "ClusterIdentityIssuer":
+            return ResourceType(group: "gitops-identity.io", version: "v1alpha1", plural: "clusteridentityissuers", kind: "ClusterIdentityIssuer", namespaced: false)
         case "AppProject":
             return ResourceType(group: "argoproj.io", version: "v1alpha1", plural: "appprojects", kind: "AppProject", namespaced: true)
         default: return nil

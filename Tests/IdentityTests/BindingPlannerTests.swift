@@ -6,7 +6,7 @@ import Testing
 @Suite struct BindingPlannerTests {
     private func decide(_ binding: CiIdentityBinding, rbac: ObservedRBACConfig = ObservedRBACConfig(policyDefault: "", scopes: "[groups]"),
                         settings: IdentitySettings = Fixture.settings) -> BindingDecision {
-        BindingPlanner.decide(binding, rbac: rbac, appProjects: Fixture.projects, settings: settings)
+        Fixture.decide(binding, rbac: rbac, settings: settings)
     }
 
     @Test func grantsAnAdmittedOIDCBindingAConnectorGroupAndItsOwnKey() throws {
@@ -43,17 +43,40 @@ import Testing
     }
 
     @Test func serviceAccountBindingsNeedAKnownClusterIssuer() throws {
-        let settings = IdentitySettings(argoCDNamespace: "argocd", allowedIssuers: [Fixture.githubIssuer])
+        let settings = IdentitySettings(argoCDNamespace: "argocd")
         let refusal = try #require(Fixture.refusal(decide(Fixture.serviceAccountBinding(), settings: settings)))
-        #expect(refusal.reason == RefusalReason.issuerNotAllowed)
+        #expect(refusal.reason == RefusalReason.issuerNotReady)
         #expect(refusal.message.contains("service-account issuer"))
         #expect(refusal.policyKey == "policy.gitops-identity.team-a.deployer.csv")
     }
 
-    @Test func anIssuerOffTheAllowListIsRefused() throws {
-        let refusal = try #require(Fixture.refusal(decide(Fixture.oidcBinding(issuer: "https://gitlab.example.com"))))
-        #expect(refusal.reason == RefusalReason.issuerNotAllowed)
-        #expect(refusal.message.contains("--allowed-issuer"))
+    @Test func serviceAccountBindingsNeedAnIssuerThatDeclaresTheClusterIssuer() throws {
+        let onlyGitHub = Fixture.issuers([Fixture.declaredIssuers[0]])
+        let refusal = try #require(Fixture.refusal(Fixture.decide(Fixture.serviceAccountBinding(), issuers: onlyGitHub)))
+        #expect(refusal.reason == RefusalReason.issuerNotFound)
+        #expect(refusal.message.contains("serviceAccountIssuer"))
+        let two = Fixture.issuers(Fixture.declaredIssuers + [ClusterIdentityIssuer(name: "other", spec: .success(IssuerSpec(source: .serviceAccountIssuer)))])
+        #expect(Fixture.refusal(Fixture.decide(Fixture.serviceAccountBinding(), issuers: two))?.message.contains("spec.serviceAccount.issuerRef") == true)
+    }
+
+    @Test func anUndeclaredIssuerIsRefused() throws {
+        let refusal = try #require(Fixture.refusal(decide(Fixture.oidcBinding(issuerRef: "gitlab"))))
+        #expect(refusal.reason == RefusalReason.issuerNotFound)
+        #expect(refusal.message.contains("ClusterIdentityIssuer gitlab does not exist"))
+    }
+
+    /// The issuer's own rules: its namespaceSelector and its subjects globs.
+    @Test func anIssuersNamespaceSelectorAndSubjectsBoundItsBindings() throws {
+        let scoped = ClusterIdentityIssuer(name: "github-actions", spec: .success(IssuerSpec(
+            source: .url(Fixture.githubIssuer), namespaceSelector: LabelSelector(matchLabels: ["ci": "github"]), subjects: ["repo:acme/*"])))
+        let labelled = Fixture.issuers([scoped], namespaceLabels: ["team-a": ["ci": "github"], "team-b": [:]])
+        #expect(Fixture.decide(Fixture.oidcBinding(), issuers: labelled).grant != nil)
+        let otherNamespace = Fixture.refusal(Fixture.decide(Fixture.oidcBinding(namespace: "team-b"), issuers: labelled))
+        #expect(otherNamespace?.reason == RefusalReason.issuerNotAllowed)
+        #expect(otherNamespace?.message.contains("ci=github") == true)
+        let otherOrg = Fixture.refusal(Fixture.decide(Fixture.oidcBinding(subject: "repo:evil/app:ref:refs/heads/main"), issuers: labelled))
+        #expect(otherOrg?.reason == RefusalReason.subjectNotAllowed)
+        #expect(otherOrg?.message.contains("repo:acme/*") == true)
     }
 
     @Test func aNamespaceTheProjectDoesNotAdmitGrantsNothing() throws {
@@ -96,11 +119,10 @@ import Testing
         #expect(refusal.message.hasPrefix("spec.oidc.subject"))
     }
 
-    @Test func anInvalidIssuerIsRefusedBeforeAnythingIsRendered() throws {
-        let settings = IdentitySettings(argoCDNamespace: "argocd", allowedIssuers: ["http://plain.example"])
-        let refusal = try #require(Fixture.refusal(decide(Fixture.oidcBinding(issuer: "http://plain.example"),
-                                                          settings: settings)))
-        #expect(refusal.reason == RefusalReason.invalidIssuer)
+    @Test func anIssuerWithoutAUsableURLRefusesItsBindings() throws {
+        let plain = Fixture.issuers([ClusterIdentityIssuer(name: "plain", spec: .success(IssuerSpec(source: .url("http://plain.example"))))])
+        let refusal = try #require(Fixture.refusal(Fixture.decide(Fixture.oidcBinding(issuerRef: "plain"), issuers: plain)))
+        #expect(refusal.reason == RefusalReason.issuerNotReady)
         #expect(refusal.message.contains("https://"))
     }
 

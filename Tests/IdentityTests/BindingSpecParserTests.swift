@@ -20,29 +20,31 @@ import Testing
 
     @Test func readsAnOIDCBindingInUserMode() throws {
         let spec: JSONValue = [
-            "oidc": ["issuer": "https://token.actions.githubusercontent.com", "subject": "repo:acme/app:ref:refs/heads/main"],
+            "oidc": ["issuerRef": ["name": "github-actions"], "subject": "repo:acme/app:ref:refs/heads/main"],
             "subjectMode": "user",
         ]
         let parsed = try BindingSpecParser.parse(spec).get()
-        #expect(parsed.identity == .oidc(issuer: "https://token.actions.githubusercontent.com",
-                                         subject: "repo:acme/app:ref:refs/heads/main"))
+        #expect(parsed.identity == .oidc(issuerRef: "github-actions", subject: "repo:acme/app:ref:refs/heads/main"))
         #expect(parsed.subjectMode == .user)
         #expect(parsed.policies.isEmpty)
     }
 
     @Test(arguments: [
         (JSONValue.null, "spec"),
-        (["serviceAccount": ["name": "a"], "oidc": ["issuer": "https://x", "subject": "s"]], "spec"),
+        (["serviceAccount": ["name": "a"], "oidc": ["issuerRef": ["name": "x"], "subject": "s"]], "spec"),
         ([:], "spec"),
         (["serviceAccount": [:]], "spec.serviceAccount.name"),
         (["serviceAccount": ["name": 3]], "spec.serviceAccount.name"),
-        (["oidc": ["issuer": "https://x"]], "spec.oidc.subject"),
-        (["oidc": ["issuer": "https://x", "subject": "s"], "secretName": "x"], "spec.secretName"),
-        (["oidc": ["issuer": "https://x", "subject": "s"], "subjectMode": "email"], "spec.subjectMode"),
-        (["oidc": ["issuer": "https://x", "subject": "s"], "policies": "all"], "spec.policies"),
-        (["oidc": ["issuer": "https://x", "subject": "s"], "policies": [["resource": "applications", "object": "a/b"]]],
+        (["oidc": ["issuerRef": ["name": "x"]]], "spec.oidc.subject"),
+        (["oidc": ["issuer": "https://x", "subject": "s"]], "spec.oidc.issuer"),
+        (["oidc": ["subject": "s"]], "spec.oidc.issuerRef"),
+        (["oidc": ["issuerRef": ["name": 3], "subject": "s"]], "spec.oidc.issuerRef.name"),
+        (["oidc": ["issuerRef": ["name": "x"], "subject": "s"], "secretName": "x"], "spec.secretName"),
+        (["oidc": ["issuerRef": ["name": "x"], "subject": "s"], "subjectMode": "email"], "spec.subjectMode"),
+        (["oidc": ["issuerRef": ["name": "x"], "subject": "s"], "policies": "all"], "spec.policies"),
+        (["oidc": ["issuerRef": ["name": "x"], "subject": "s"], "policies": [["resource": "applications", "object": "a/b"]]],
          "spec.policies[0].actions"),
-        (["oidc": ["issuer": "https://x", "subject": "s"],
+        (["oidc": ["issuerRef": ["name": "x"], "subject": "s"],
           "policies": [["resource": "applications", "actions": ["get", 1], "object": "a/b"]]], "spec.policies[0].actions[1]"),
     ] as [(JSONValue, String)])
     func reportsTheFieldToFix(spec: JSONValue, field: String) {

@@ -8,8 +8,7 @@ import Testing
 @Suite struct EventPlannerTests {
     private func status(_ connector: ConnectorState, namespace: String = "team-a") -> BindingStatus {
         let binding = Fixture.oidcBinding(namespace: namespace)
-        let decision = BindingPlanner.decide(binding, rbac: ObservedRBACConfig(), appProjects: Fixture.projects,
-                                             settings: Fixture.settings)
+        let decision = Fixture.decide(binding, rbac: ObservedRBACConfig())
         return StatusPlanner.desiredStatus(.init(binding: binding, decision: decision, connector: connector, now: Fixture.now))
     }
 

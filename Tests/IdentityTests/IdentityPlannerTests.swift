@@ -28,28 +28,27 @@ import Testing
     @Test func aHundredBindingsOfOneIssuerShareOneConnector() {
         let bindings = (0..<100).map { Fixture.oidcBinding("gha-\($0)", subject: "repo:acme/app-\($0):ref:refs/heads/main") }
         let plan = IdentityPlanner.plan(Fixture.state(bindings))
-        #expect(plan.connectors.ids == [ConnectorID.forIssuer(Fixture.githubIssuer)])
+        // The declared issuers' connectors, whatever the bindings: GitHub's is there once.
+        #expect(plan.connectors.ids.filter { $0 == ConnectorID.forIssuer(Fixture.githubIssuer) }.count == 1)
         #expect(plan.decisions.count == 100)
         #expect(plan.decisions.values.allSatisfy { $0.grant != nil })
     }
 
-    @Test func deletingAndRefusedBindingsNeedNoConnector() {
-        let plan = IdentityPlanner.plan(Fixture.state([
-            Fixture.oidcBinding("leaving", deleting: true),
-            Fixture.oidcBinding("outsider", namespace: "team-c"),
-        ]))
-        #expect(plan.connectors.isEmpty)
+    /// Issue 13: connectors follow issuers. No binding — created, refused, deleting or absent —
+    /// changes the connector set; only the declared issuers do.
+    @Test func bindingsNeverChangeTheConnectorSet() {
+        let declared = Set([ConnectorID.forIssuer(Fixture.githubIssuer), ConnectorID.forIssuer(Fixture.clusterIssuer)])
+        for bindings in [[], [Fixture.oidcBinding("leaving", deleting: true)], [Fixture.oidcBinding("outsider", namespace: "team-c")],
+                         [Fixture.serviceAccountBinding(), Fixture.oidcBinding()]] {
+            #expect(Set(IdentityPlanner.plan(Fixture.state(bindings)).connectors.ids) == declared)
+        }
         // The deleting binding is still decided, so its key can be removed.
-        #expect(plan.decision(for: .init(namespace: "team-a", name: "leaving"))?.policyKey
-                == "policy.gitops-identity.team-a.leaving.csv")
-    }
-
-    @Test func theConnectorSetDoesNotDependOnListOrder() {
-        let bindings = [Fixture.serviceAccountBinding(), Fixture.oidcBinding()]
-        let forward = IdentityPlanner.plan(Fixture.state(bindings)).connectors
-        let backward = IdentityPlanner.plan(Fixture.state(bindings.reversed())).connectors
-        #expect(forward == backward)
-        #expect(forward.connectors.count == 2)
+        let plan = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding("leaving", deleting: true)]))
+        #expect(plan.decision(for: .init(namespace: "team-a", name: "leaving"))?.policyKey == "policy.gitops-identity.team-a.leaving.csv")
+        // An issuer being deleted, or not Ready, has no connector.
+        var deleting = Fixture.declaredIssuers
+        deleting[0].isBeingDeleted = true
+        #expect(IdentityPlanner.plan(Fixture.state([], issuers: Fixture.issuers(deleting))).connectors.ids == [ConnectorID.forIssuer(Fixture.clusterIssuer)])
     }
 
     @Test func aPlannedConfigIsUnchangedWhenPlannedAgain() throws {
@@ -66,18 +65,19 @@ import Testing
         #expect(ObservedDexTarget.configMap(dexConfig: text).plan(desired: second.connectors).change == .unchanged)
     }
 
-    @Test func removingTheLastBindingRemovesWhatTheControllerAdded() throws {
-        let added = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding()]))
+    @Test func removingTheLastIssuerRemovesWhatTheControllerAdded() throws {
+        let onlyGitHub = Fixture.issuers([Fixture.declaredIssuers[0]])
+        let added = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding()], issuers: onlyGitHub))
         guard case let .write(text) = DexConfigMerge.plan(current: nil, desired: added.connectors).change else {
             Issue.record("expected a write")
             return
         }
-        let gone = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding(deleting: true)], dexConfig: text))
+        let gone = IdentityPlanner.plan(Fixture.state([Fixture.oidcBinding()], dexConfig: text, issuers: Fixture.issuers([])))
         #expect(ObservedDexTarget.configMap(dexConfig: text).plan(desired: gone.connectors).change == .removeKey)
     }
 
-    @Test func issuersWhoseIDsCollideAreBothRefused() throws {
-        // Find two allow-listed issuers with the same 8 hex digits (a birthday search over 32 bits).
+    @Test func issuersWhoseIDsCollideAreBothLeftOut() throws {
+        // Find two issuer URLs with the same 8 hex digits (a birthday search over 32 bits).
         var seen: [String: String] = [:]
         var pair: (String, String)?
         for index in 0..<400_000 {
@@ -90,15 +90,12 @@ import Testing
             seen[id] = issuer
         }
         let (first, second) = try #require(pair)
-        let settings = IdentitySettings(argoCDNamespace: "argocd", allowedIssuers: [first, second, Fixture.githubIssuer])
-        let plan = IdentityPlanner.plan(Fixture.state([
-            Fixture.oidcBinding("one", issuer: first), Fixture.oidcBinding("two", issuer: second),
-            Fixture.oidcBinding("fine"),
-        ], settings: settings))
-        #expect(Fixture.refusal(plan.decision(for: .init(namespace: "team-a", name: "one")))?.reason
-                == RefusalReason.connectorIDCollision)
-        #expect(Fixture.refusal(plan.decision(for: .init(namespace: "team-a", name: "two")))?.reason
-                == RefusalReason.connectorIDCollision)
-        #expect(plan.connectors.ids == [ConnectorID.forIssuer(Fixture.githubIssuer)])
+        let issuers = Fixture.issuers([
+            ClusterIdentityIssuer(name: "one", spec: .success(IssuerSpec(source: .url(first)))),
+            ClusterIdentityIssuer(name: "two", spec: .success(IssuerSpec(source: .url(second)))),
+            Fixture.declaredIssuers[0],
+        ])
+        #expect(IdentityPlanner.connectorSet(issuers).ids == [ConnectorID.forIssuer(Fixture.githubIssuer)])
     }
+
 }

@@ -38,7 +38,7 @@ struct PlanMemoTests {
             let bindings = await memo.bindings(from: objects)
             #expect(bindings == objects.compactMap(CiIdentityBinding.init))
             let state = ObservedState(bindings: bindings, dexTarget: .configMap(dexConfig: nil), rbac: rbac,
-                                      appProjects: projects, settings: Fixture.settings, dex: Fixture.dex245)
+                                      appProjects: projects, settings: Fixture.settings, dex: Fixture.dex245, issuers: Fixture.issuers())
             let memoized = await memo.plan(state)
             let fresh = IdentityPlanner.plan(state)
             #expect(memoized.connectors == fresh.connectors, "round \(round)")

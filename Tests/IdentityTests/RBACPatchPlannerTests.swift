@@ -6,8 +6,7 @@ import Testing
     private let key = "policy.gitops-identity.team-a.gha.csv"
 
     @Test func writesTheKeyAloneAsAMergePatch() throws {
-        let decision = BindingPlanner.decide(Fixture.oidcBinding(), rbac: ObservedRBACConfig(),
-                                             appProjects: Fixture.projects, settings: Fixture.settings)
+        let decision = Fixture.decide(Fixture.oidcBinding(), rbac: ObservedRBACConfig())
         let patch = try #require(RBACPatchPlanner.patch(for: decision, isBeingDeleted: false,
                                                         current: ObservedRBACConfig(data: ["policy.csv": "g, x, role:admin"])))
         #expect(patch.key == key)
@@ -16,8 +15,7 @@ import Testing
     }
 
     @Test func skipsTheWriteWhenTheKeyHoldsTheBytes() throws {
-        let decision = BindingPlanner.decide(Fixture.oidcBinding(), rbac: ObservedRBACConfig(),
-                                             appProjects: Fixture.projects, settings: Fixture.settings)
+        let decision = Fixture.decide(Fixture.oidcBinding(), rbac: ObservedRBACConfig())
         let csv = try #require(decision.desiredCSV)
         #expect(RBACPatchPlanner.patch(for: decision, isBeingDeleted: false,
                                        current: ObservedRBACConfig(data: [key: csv])) == nil)
@@ -25,8 +23,7 @@ import Testing
 
     @Test func removesTheKeyOnDeletionAndRefusal() throws {
         let current = ObservedRBACConfig(data: [key: "old", "policy.gitops-identity.team-a.other.csv": "keep"])
-        let deleting = BindingPlanner.decide(Fixture.oidcBinding(), rbac: ObservedRBACConfig(),
-                                             appProjects: Fixture.projects, settings: Fixture.settings)
+        let deleting = Fixture.decide(Fixture.oidcBinding(), rbac: ObservedRBACConfig())
         let removal = try #require(RBACPatchPlanner.patch(for: deleting, isBeingDeleted: true, current: current))
         #expect(removal.mergePatch == ["data": [key: nil]])
         let refused = BindingDecision.refused(BindingRefusal(reason: "X", message: "y", policyKey: key))

@@ -8,7 +8,7 @@ import Testing
     private func status(_ binding: CiIdentityBinding, connector: ConnectorState, token: Condition? = nil,
                         now: Date = Fixture.now,
                         rbac: ObservedRBACConfig = ObservedRBACConfig(policyDefault: "", scopes: "[groups]")) -> BindingStatus {
-        let decision = BindingPlanner.decide(binding, rbac: rbac, appProjects: Fixture.projects, settings: Fixture.settings)
+        let decision = Fixture.decide(binding, rbac: rbac)
         return StatusPlanner.desiredStatus(.init(binding: binding, decision: decision, connector: connector,
                                                  tokenReady: token, now: now))
     }

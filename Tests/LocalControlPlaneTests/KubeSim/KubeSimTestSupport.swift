@@ -244,7 +244,7 @@ enum Fixtures {
     static func binding(_ name: String, serviceAccount: String? = "ci-runner", oidc: Bool = false) -> JSONValue {
         var spec: [String: JSONValue] = ["policies": [["resource": "applications", "actions": ["get"], "object": "team-a/*"]]]
         if let serviceAccount { spec["serviceAccount"] = ["name": .string(serviceAccount)] }
-        if oidc { spec["oidc"] = ["issuer": "https://token.actions.githubusercontent.com", "subject": "repo:acme/app:ref:refs/heads/main"] }
+        if oidc { spec["oidc"] = ["issuerRef": ["name": "github-actions"], "subject": "repo:acme/app:ref:refs/heads/main"] }
         return ["apiVersion": "gitops-identity.io/v1alpha1", "kind": "CiIdentityBinding",
                 "metadata": ["name": .string(name), "namespace": "team-a"], "spec": .object(spec)]
     }

@@ -77,7 +77,7 @@ struct KubectlConformanceTests {
             metadata: {name: both, namespace: team-a}
             spec:
               serviceAccount: {name: ci-runner}
-              oidc: {issuer: "https://issuer.example", subject: repo}
+              oidc: {issuerRef: {name: github-actions}, subject: repo}
             ---
             apiVersion: gitops-identity.io/v1alpha1
             kind: CiIdentityBinding
