@@ -34,6 +34,8 @@ public struct ControllerConfiguration: Sendable {
     public var healthProbeBindAddress = ":8081"
     public var workers = 4
     public var connectorDebounce: Duration = .milliseconds(300)
+    /// The least time between two dex.config writes (each restarts Dex, logging every SSO user out).
+    public var dexConfigMinInterval: Duration = .seconds(30)
     public var dexKeyPollInterval: Duration = .seconds(30)
     /// Audience of the minted service-account tokens.
     public var tokenAudience = "gitops-identity"

@@ -78,7 +78,8 @@ public actor GitopsIdentityController {
         let delivery = broker.map { TokenBrokerDelivery(broker: $0, now: { [clock] in clock.now() }) }
         var options = BindingControllerOptions(
             settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, clusterIssuer: issuer, dexVersion: dexVersion),
-            connectorDebounce: configuration.connectorDebounce, workers: configuration.workers, clock: clock,
+            connectorDebounce: configuration.connectorDebounce, dexConfigMinInterval: configuration.dexConfigMinInterval,
+            workers: configuration.workers, clock: clock,
             eventInstance: configuration.identity, tokenDelivery: delivery,
             onDexConfigWritten: { await broker?.dexConfigWritten() },
             clusterCA: client.config.tls.certificateAuthority, preflightFetch: configuration.preflightFetch)

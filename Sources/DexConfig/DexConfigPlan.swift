@@ -8,6 +8,14 @@ public enum DexConfigChange: Equatable, Sendable {
     case removeKey
     /// Leave the value alone and report why: a human's config the controller cannot safely edit.
     case refused(DexConfigRefusal)
+
+    /// A write of some kind (each one restarts Dex).
+    public var isWrite: Bool {
+        switch self {
+        case .write, .removeKey: return true
+        case .unchanged, .refused: return false
+        }
+    }
 }
 
 /// Why the controller will not touch a `dex.config`. The reason never quotes the config itself,

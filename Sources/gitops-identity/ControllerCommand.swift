@@ -22,6 +22,7 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "The cluster's service-account issuer (default: discovered from the API server).") var serviceAccountIssuer: String?
     @Option(help: "CA (PEM file) Dex needs for the service-account issuer, written inline: Dex ≥ 2.42 only (default: the pod's CA file path for the API server's own issuer).") var serviceAccountIssuerCAFile: String?
     @Option(help: "The Dex release Argo CD runs, when its image does not say (e.g. v2.43.0; default: read off the Dex Deployment's image).") var dexVersion: String?
+    @Option(help: "Seconds between two dex.config writes at the least: each one restarts Dex and logs every SSO user out (default: 30).") var dexConfigMinInterval: Int?
     @Flag(help: "Use leader election (a coordination.k8s.io Lease).") var leaderElect = false
     @Option(help: "Namespace of the leader-election Lease (default: the client's namespace).") var leaderElectionNamespace: String?
     @Option(help: "Address of /metrics (0 disables).") var metricsBindAddress: String?
@@ -58,6 +59,10 @@ struct ControllerCommand: AsyncParsableCommand {
         config.serviceAccountIssuer = value(serviceAccountIssuer, "SERVICE_ACCOUNT_ISSUER")
         config.serviceAccountIssuerCAFile = value(serviceAccountIssuerCAFile, "SERVICE_ACCOUNT_ISSUER_CA_FILE")
         config.dexVersion = value(dexVersion, "DEX_VERSION")
+        if let seconds = dexConfigMinInterval ?? value(nil, "DEX_CONFIG_MIN_INTERVAL").flatMap({ Int($0) }) {
+            guard seconds >= 0 else { throw ValidationError("--dex-config-min-interval is a number of seconds, 0 or more") }
+            config.dexConfigMinInterval = .seconds(seconds)
+        }
         config.leaderElect = leaderElect || env["GITOPS_IDENTITY_LEADER_ELECT"] == "true"
         config.leaderElectionNamespace = value(leaderElectionNamespace, "LEADER_ELECTION_NAMESPACE")
         config.metricsBindAddress = value(metricsBindAddress, "METRICS_BIND_ADDRESS") ?? config.metricsBindAddress

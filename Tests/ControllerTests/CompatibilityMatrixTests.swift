@@ -175,8 +175,9 @@ struct CompatibilityMatrixTests {
         defer { run.cancel() }
         _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
         #expect(await eventually { await local.issuerBlocks("DexNotUsed") })
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", nil)
+        // url first: no moment in between may look like a usable Dex.
         _ = try await local.argo.setConfigMapKey("argocd-cm", "url", nil)
+        _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", nil)
         #expect(await eventually { await local.issuerBlocks("DexNotConfigured") })
         #expect(try await local.fixture.dexConfig() == nil)
     }

@@ -91,6 +91,8 @@ struct ControlPlaneFixture {
         var configuration = ControllerConfiguration()
         configuration.kubeconfig = sim.kubeconfigPath
         configuration.connectorDebounce = .milliseconds(200)
+        // Tests and the soak count writes; they do not wait out the spacing that protects humans.
+        configuration.dexConfigMinInterval = .zero
         configuration.metricsBindAddress = "0"
         configuration.healthProbeBindAddress = "0"
         configuration.preflightFetch = PublicIssuersDouble.fetch

@@ -52,6 +52,8 @@ struct LocalArgoCDFixture {
         var configuration = ControllerConfiguration()
         configuration.kubeconfig = argo.kube.kubeconfigPath
         configuration.connectorDebounce = .milliseconds(200)
+        // Tests and the soak count writes; they do not wait out the spacing that protects humans.
+        configuration.dexConfigMinInterval = .zero
         configuration.metricsBindAddress = "0"
         configuration.healthProbeBindAddress = "0"
         // argocd-dex-server's own address with the issuer's path (Argo CD: <url>/api/dex).

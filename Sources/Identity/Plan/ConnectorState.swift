@@ -15,11 +15,21 @@ public enum ConnectorState: Sendable, Hashable {
     /// A grant's connector is its issuer's: not Ready there, not ready here, with the issuer's reason.
     public static func of(_ grant: BindingGrant, issuers: IssuerDirectory, in target: ObservedDexTarget,
                           desired: ManagedConnectorSet, dex: ObservedDex) -> ConnectorState {
-        if let entry = issuers.entries[grant.issuerName], !entry.decision.isReady, !desired.ids.contains(grant.connectorID) {
+        let entry = issuers.entries[grant.issuerName]
+        if let entry, !entry.decision.isReady, !desired.ids.contains(grant.connectorID) {
             return .blocked(reason: "IssuerNotReady",
                             message: "ClusterIdentityIssuer \(grant.issuerName) is not Ready (\(entry.decision.reason)): \(entry.decision.message)")
         }
-        return of(grant.connector, in: target, desired: desired, dex: dex)
+        let state = of(grant.connector, in: target, desired: desired, dex: dex)
+        // In the config is not yet loaded: Ready means a CI job can exchange now, which only Dex
+        // can say (the issuer's DexLoaded, from probing Dex's token endpoint).
+        guard state == .loaded, issuers.probesDex else { return state }
+        switch entry?.dexLoaded {
+        case true?: return .loaded
+        case false?: return .blocked(reason: "ConnectorNotLoaded",
+                                     message: "connector \(grant.connectorID) is in Dex's config, but Dex answers that it has no such connector (see ClusterIdentityIssuer \(grant.issuerName)'s DexLoaded)")
+        case nil: return .pending
+        }
     }
 
     public static func of(_ connector: ManagedConnector, in target: ObservedDexTarget,

@@ -25,20 +25,28 @@ public struct IssuerDirectory: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         public var spec: IssuerSpec?
         public var decision: IssuerDecision
+        /// The issuer's DexLoaded condition as its status says: Dex answered for its connector
+        /// (true), answered that it has no such connector (false), or was not asked (nil).
+        public var dexLoaded: Bool?
 
-        public init(spec: IssuerSpec?, decision: IssuerDecision) {
+        public init(spec: IssuerSpec?, decision: IssuerDecision, dexLoaded: Bool? = nil) {
             self.spec = spec
             self.decision = decision
+            self.dexLoaded = dexLoaded
         }
     }
 
     public var entries: [String: Entry]
     /// Namespace → labels, for `namespaceSelector`.
     public var namespaceLabels: [String: [String: String]]
+    /// The controller probes Dex (it has --dex-url): then a connector counts as loaded only once
+    /// the issuer's DexLoaded says so.
+    public var probesDex: Bool
 
-    public init(entries: [String: Entry] = [:], namespaceLabels: [String: [String: String]] = [:]) {
+    public init(entries: [String: Entry] = [:], namespaceLabels: [String: [String: String]] = [:], probesDex: Bool = false) {
         self.entries = entries
         self.namespaceLabels = namespaceLabels
+        self.probesDex = probesDex
     }
 
     /// The issuers that declare `serviceAccountIssuer`, by name.

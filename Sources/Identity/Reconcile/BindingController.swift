@@ -57,11 +57,13 @@ public actor BindingController {
                                argoCDs: argoCDs, deployments: deployments, issuers: issuers, namespaces: namespaces,
                                settings: options.settings,
                                preflight: ConnectorPreflight(clusterCA: options.clusterCA, clock: options.clock,
-                                                             fetch: options.preflightFetch))
+                                                             fetch: options.preflightFetch),
+                               probesDex: options.dexProbe != nil)
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
                                                        detectArgoCDResource: options.detectArgoCDResource),
                                  view: view, maxConflictRetries: options.maxConflictRetries, events: events,
-                                 onWrite: options.onDexConfigWritten, onRefusalChange: options.onConnectorRefusalChange)
+                                 onWrite: options.onDexConfigWritten, onRefusalChange: options.onConnectorRefusalChange,
+                                 minWriteInterval: options.dexConfigMinInterval, clock: options.clock)
         connectorSync = sync
         let queue = self.queue
         let debounce = options.connectorDebounce

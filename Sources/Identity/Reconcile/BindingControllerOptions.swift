@@ -6,6 +6,8 @@ public struct BindingControllerOptions: Sendable {
     public var settings: IdentitySettings
     /// Bursts of binding changes within this window become one connector sync (one Dex restart).
     public var connectorDebounce: Duration
+    /// The least time between two dex.config writes.
+    public var dexConfigMinInterval: Duration
     public var workers: Int
     /// Writes of `dex.config` retried after a 409 with a fresh read, before the sync backs off.
     public var maxConflictRetries: Int
@@ -30,7 +32,8 @@ public struct BindingControllerOptions: Sendable {
     /// Substitutes the preflight's HTTPS fetch (tests without internet).
     public var preflightFetch: ConnectorPreflight.Fetch?
 
-    public init(settings: IdentitySettings, connectorDebounce: Duration = .milliseconds(300), workers: Int = 4,
+    public init(settings: IdentitySettings, connectorDebounce: Duration = .milliseconds(300), dexConfigMinInterval: Duration = .zero,
+                workers: Int = 4,
                 maxConflictRetries: Int = 5, detectArgoCDResource: Bool = true,
                 deletionRecheck: Duration = .seconds(2), clock: any ControllerClock = SystemClock(),
                 eventComponent: String = "gitops-identity", eventInstance: String = "gitops-identity",
@@ -40,6 +43,7 @@ public struct BindingControllerOptions: Sendable {
         self.clusterCA = clusterCA
         self.settings = settings
         self.connectorDebounce = connectorDebounce
+        self.dexConfigMinInterval = dexConfigMinInterval
         self.workers = max(1, workers)
         self.maxConflictRetries = max(1, maxConflictRetries)
         self.detectArgoCDResource = detectArgoCDResource

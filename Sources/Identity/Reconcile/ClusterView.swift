@@ -17,6 +17,8 @@ struct ClusterView: Sendable {
     let namespaces: Informer<KubeObject>
     let settings: IdentitySettings
     let preflight: ConnectorPreflight
+    /// Whether the controller can ask Dex which connectors it loaded (it has --dex-url).
+    let probesDex: Bool
     let memo = PlanMemo()
 
     func binding(_ key: ObjectKey) async -> CiIdentityBinding? {
@@ -64,13 +66,23 @@ struct ClusterView: Sendable {
             guard let issuer = ClusterIdentityIssuer(object) else { continue }
             let decision = IssuerPlanner.decide(.init(issuer: issuer, clusterIssuer: settings.clusterIssuer, dex: dex,
                                                       policyDefault: rbac.policyDefault, reachableConnectors: reachable))
-            entries[issuer.name] = IssuerDirectory.Entry(spec: try? issuer.spec.get(), decision: decision)
+            // Only what was probed for this very connector (a spec change makes another one).
+            let probed = issuer.status.connectorID != nil && issuer.status.connectorID == decision.connector?.id
+            let loaded = issuer.status.condition(IssuerStatusPlanner.ConditionType.dexLoaded).flatMap { condition -> Bool? in
+                guard probed else { return nil }
+                switch condition.status {
+                case .true: return true
+                case .false: return false
+                case .unknown: return nil
+                }
+            }
+            entries[issuer.name] = IssuerDirectory.Entry(spec: try? issuer.spec.get(), decision: decision, dexLoaded: loaded)
         }
         var labels: [String: [String: String]] = [:]
         for namespace in await namespaces.list() {
             if let name = namespace.metadata.name { labels[name] = namespace.metadata.labels ?? [:] }
         }
-        return IssuerDirectory(entries: entries, namespaceLabels: labels)
+        return IssuerDirectory(entries: entries, namespaceLabels: labels, probesDex: probesDex)
     }
 
     /// What the caches say about the Dex that runs.

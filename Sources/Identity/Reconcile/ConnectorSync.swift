@@ -9,6 +9,8 @@ public struct ConnectorSyncStatistics: Sendable, Equatable {
     public var writes = 0
     public var conflicts = 0
     public var refusals = 0
+    /// Writes held back by the minimum interval between Dex restarts.
+    public var deferred = 0
     /// The refusal of the last run, when it refused.
     public var lastRefusal: String?
 }
@@ -24,9 +26,14 @@ actor ConnectorSync {
     private let onWrite: (@Sendable () async -> Void)?
     private let onRefusalChange: (@Sendable (String?) async -> Void)?
     private(set) var statistics = ConnectorSyncStatistics()
+    private var spacing: DexWriteSpacing
+    private let clock: any ControllerClock
 
     init(store: DexTargetStore, view: ClusterView, maxConflictRetries: Int, events: EventRecorder,
-         onWrite: (@Sendable () async -> Void)? = nil, onRefusalChange: (@Sendable (String?) async -> Void)? = nil) {
+         onWrite: (@Sendable () async -> Void)? = nil, onRefusalChange: (@Sendable (String?) async -> Void)? = nil,
+         minWriteInterval: Duration = .zero, clock: any ControllerClock = SystemClock()) {
+        self.spacing = DexWriteSpacing(minInterval: minWriteInterval, lastWrite: nil)
+        self.clock = clock
         self.onRefusalChange = onRefusalChange
         self.store = store
         self.view = view
@@ -68,12 +75,18 @@ actor ConnectorSync {
             }
             let (desired, held) = Self.desired(state)
             let outcome = Outcome(retryAfter: held ? Self.preflightRetry : nil, requeueIssuers: preflightChanged)
+            // A write that would come too soon after the last one waits for its turn.
+            if let wait = spacing.wait(now: clock.now()), snapshot.observed.plan(desired: desired).change.isWrite {
+                statistics.deferred += 1
+                return Outcome(retryAfter: wait, requeueIssuers: preflightChanged)
+            }
             do {
                 switch try await store.apply(desired, to: snapshot) {
                 case .unchanged:
                     await noteRefusal(nil)
                 case .written:
                     statistics.writes += 1
+                    spacing.lastWrite = clock.now()
                     await noteRefusal(nil)
                     Counter(label: "gitops_identity_dex_config_writes_total").increment()
                     await recordWrite(snapshot, connectors: desired)

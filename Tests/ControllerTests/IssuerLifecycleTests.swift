@@ -1,0 +1,52 @@
+import Controller
+import Foundation
+import Identity
+import JSON
+import Kube
+import LocalControlPlane
+import Testing
+
+/// DexLoaded is Dex's own word (issue 13): it follows the Dex double really loading, failing and
+/// recovering a connector, and a binding is Ready only while Dex has loaded its issuer's.
+@Suite("controller: DexLoaded follows Dex")
+struct IssuerLifecycleTests {
+    static let discoveryBinding = "service-account-issuer-discovery-unauthenticated"
+    static let clusterRoleBindings = ResourceType(group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings",
+                                                  kind: "ClusterRoleBinding", namespaced: false)
+
+    @Test func dexLoadedTracksDexLoadingFailingAndRecovering() async throws {
+        // Dex 2.45 skips a connector it cannot open at start-up and tries again on each request.
+        let local = try await LocalArgoCDFixture.start(LocalArgoCD.Options(argoCD: .v3_4))
+        defer { Task { await local.shutdown() } }
+        _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
+        let (_, run) = try await local.startController()
+        defer { run.cancel() }
+        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+        #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "True" })
+        #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
+
+        // The admin withdraws anonymous access to the issuer documents, and a human's edit of
+        // dex.config restarts Dex: Dex can no longer open the cluster connector and skips it.
+        let binding = try await local.client.get(KubeObject.self, Self.clusterRoleBindings, namespace: nil, name: Self.discoveryBinding)
+        try await local.client.delete(Self.clusterRoleBindings, namespace: nil, name: Self.discoveryBinding)
+        let current = try #require(try await local.fixture.dexConfig())
+        _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", current + "expiry:\n  idTokens: 2h\n")
+        #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "False" })
+        #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "False" },
+                "a binding is not Ready while Dex has not loaded its issuer's connector")
+        #expect(try await local.fixture.dexConfig()?.contains("idTokens: 2h") == true, "the human's edit stands")
+
+        // Access restored: Dex opens the connector on the next request, and DexLoaded says so.
+        var restored = binding
+        restored.metadata.resourceVersion = nil
+        restored.metadata.uid = nil
+        _ = try await local.client.create(restored, Self.clusterRoleBindings)
+        #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "True" })
+        #expect(await eventually(timeout: .seconds(60)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
+    }
+
+    static func dexLoaded(_ local: LocalArgoCDFixture) async -> String? {
+        let issuer = try? await local.client.get(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "kubernetes")
+        return issuer?.json.value(at: ["status", "conditions"])?.arrayValue?.first { $0["type"]?.stringValue == "DexLoaded" }?["status"]?.stringValue
+    }
+}
