@@ -42,7 +42,7 @@ public struct ArgoCDDexPlan: Equatable, Sendable {
 /// touches the flag, never adds a `connectors` key where none exists while the flag is on, and
 /// reports that the login is kept.
 public enum ArgoCDResourceDexMerge {
-    public static func plan(current settings: ArgoCDDexSettings, desired: ManagedConnectorSet) -> ArgoCDDexPlan {
+    public static func plan(current settings: ArgoCDDexSettings, desired: ManagedConnectorSet, recorded: Set<String> = []) -> ArgoCDDexPlan {
         let field: ArgoCDDexConfigField
         let current: String?
         if let extra = settings.extraConfigDexConfig, !extra.isEmpty {
@@ -52,10 +52,11 @@ public enum ArgoCDResourceDexMerge {
             field = .ssoDexConfig
             current = settings.dexConfig
         }
-        return ArgoCDDexPlan(field: field, plan: plan(settings: settings, current: current, desired: desired))
+        return ArgoCDDexPlan(field: field, plan: plan(settings: settings, current: current, desired: desired, recorded: recorded))
     }
 
-    private static func plan(settings: ArgoCDDexSettings, current: String?, desired: ManagedConnectorSet) -> DexConfigPlan {
+    private static func plan(settings: ArgoCDDexSettings, current: String?, desired: ManagedConnectorSet,
+                             recorded: Set<String>) -> DexConfigPlan {
         // argocd-operator runs Dex only for `spec.sso.provider: dex` (controllers/argocd/dex.go
         // UseDex) and accepts that only with `spec.sso.dex.config` or `openShiftOAuth`
         // (controllers/argocd/sso.go reconcileSSO: "must supply valid dex configuration"); a
@@ -70,7 +71,7 @@ public enum ArgoCDResourceDexMerge {
                 "spec.sso.dex.config is empty and openShiftOAuth is off: argocd-operator refuses this resource (\"must supply valid dex configuration when requested SSO provider is dex\") even when spec.extraConfig[\"dex.config\"] is set; move the Dex config to spec.sso.dex.config")))
         }
         let document: DexConfigDocument
-        switch DexConfigDocument.parse(current) {
+        switch DexConfigDocument.parse(current, recorded: recorded) {
         case let .failure(refusal): return DexConfigPlan(change: .refused(refusal))
         case let .success(parsed): document = parsed
         }

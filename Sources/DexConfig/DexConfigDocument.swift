@@ -22,7 +22,12 @@ struct DexConfigDocument {
     /// Parses a human's `dex.config`. Anything Argo CD itself would reject (not YAML, not a
     /// mapping, `connectors` not a list of mappings) is refused: the controller never repairs or
     /// rewrites a config it does not understand.
-    static func parse(_ text: String?) -> Result<DexConfigDocument, DexConfigRefusal> {
+    /// - recorded: the connector ids the controller recorded as written (the target's
+    ///   `gitops-identity.io/managed-connectors` annotation). Ownership is by record, not by the id
+    ///   prefix: an unrecorded `gitops-identity-…` connector is the controller's only when it is
+    ///   exactly what the controller renders for the issuer it names (its own earlier write, from
+    ///   before records were kept); any other is a human's and is never touched.
+    static func parse(_ text: String?, recorded: Set<String> = []) -> Result<DexConfigDocument, DexConfigRefusal> {
         guard let text, !text.allSatisfy(\.isWhitespace) else { return .success(.empty) }
         let root: Node?
         do {
@@ -47,7 +52,8 @@ struct DexConfigDocument {
                 guard case .mapping = entry else {
                     return .failure(DexConfigRefusal("dex.config connectors[\(index)] is not a mapping; Argo CD rejects it, fix it by hand"))
                 }
-                if let id = YAMLNodes.connectorID(of: entry), ConnectorID.isManaged(id) {
+                if let id = YAMLNodes.connectorID(of: entry), ConnectorID.isManaged(id),
+                   recorded.contains(id) || ManagedConnectorYAML.isOwnRendering(entry, id: id) {
                     document.managedConnectors.append((id: id, node: entry))
                 } else {
                     document.humanConnectors.append(entry)

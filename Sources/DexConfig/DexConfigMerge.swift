@@ -7,8 +7,20 @@ import Yams
 /// human ones, in id order; a plan whose managed connectors already match is `.unchanged`, so a
 /// no-op reconcile never restarts Dex; the output always has a `connectors` list.
 public enum DexConfigMerge {
-    public static func plan(current: String?, desired: ManagedConnectorSet) -> DexConfigPlan {
-        switch DexConfigDocument.parse(current) {
+    /// The annotation on argocd-cm / the ArgoCD resource that records which connectors the
+    /// controller wrote (ids, comma-separated, sorted).
+    public static let recordAnnotation = "gitops-identity.io/managed-connectors"
+
+    public static func record(_ set: ManagedConnectorSet) -> String? {
+        set.isEmpty ? nil : set.ids.sorted().joined(separator: ",")
+    }
+
+    public static func recorded(_ annotation: String?) -> Set<String> {
+        Set((annotation ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter(ConnectorID.isManaged))
+    }
+
+    public static func plan(current: String?, desired: ManagedConnectorSet, recorded: Set<String> = []) -> DexConfigPlan {
+        switch DexConfigDocument.parse(current, recorded: recorded) {
         case let .failure(refusal):
             return DexConfigPlan(change: .refused(refusal))
         case let .success(document):
@@ -21,6 +33,13 @@ public enum DexConfigMerge {
     static func plan(document: DexConfigDocument, desired: ManagedConnectorSet,
                      emptyListWhenNoneRemain: Bool = true) -> DexConfigPlan {
         let desiredNodes = desired.connectors.map { (id: $0.id, node: ManagedConnectorYAML.node(for: $0)) }
+        // A human's connector under an id the controller wants: two connectors with one id would
+        // not load, and the human's is never replaced.
+        let humanIDs = Set(document.humanConnectors.compactMap(YAMLNodes.connectorID))
+        if let taken = desired.ids.first(where: humanIDs.contains) {
+            return DexConfigPlan(change: .refused(DexConfigRefusal(
+                "dex.config holds a connector with id \(taken) that the controller did not write; rename it (or remove it to let the controller write its own)")))
+        }
         if managedConnectorsMatch(document.managedConnectors, desiredNodes) {
             return DexConfigPlan(change: .unchanged)
         }
@@ -92,7 +111,7 @@ public enum DexConfigMerge {
         } catch {
             return DexConfigPlan(change: .refused(DexConfigRefusal("the merged dex.config could not be serialized")))
         }
-        if let problem = DexConfigOutputCheck.problem(in: text, expectedManagedIDs: expectedManagedIDs,
+        if let problem = DexConfigOutputCheck.problem(in: text, recorded: Set(expectedManagedIDs), expectedManagedIDs: expectedManagedIDs,
                                                       humanConnectorCount: humanConnectorCount, allowMissingList: allowMissingList) {
             return DexConfigPlan(change: .refused(DexConfigRefusal("the merged dex.config failed its own check (\(problem)); nothing was written")))
         }

@@ -3,10 +3,10 @@
 /// way Argo CD will read it.
 enum DexConfigOutputCheck {
     /// `nil` when the text is safe to write, otherwise what is wrong with it.
-    static func problem(in text: String, expectedManagedIDs: [String], humanConnectorCount: Int,
+    static func problem(in text: String, recorded: Set<String> = [], expectedManagedIDs: [String], humanConnectorCount: Int,
                         allowMissingList: Bool = false) -> String? {
         let document: DexConfigDocument
-        switch DexConfigDocument.parse(text) {
+        switch DexConfigDocument.parse(text, recorded: recorded) {
         case let .failure(refusal): return refusal.reason
         case let .success(parsed): document = parsed
         }

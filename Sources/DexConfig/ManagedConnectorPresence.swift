@@ -20,7 +20,7 @@ public enum ManagedConnectorPresence {
 
 extension ManagedConnectorPresence {
     /// The ids of the managed connectors in a `dex.config`, whatever their content.
-    public static func managedIDs(in current: String?) -> Result<[String], DexConfigRefusal> {
-        DexConfigDocument.parse(current).map { $0.managedConnectors.map(\.id) }
+    public static func managedIDs(in current: String?, recorded: Set<String> = []) -> Result<[String], DexConfigRefusal> {
+        DexConfigDocument.parse(current, recorded: recorded).map { $0.managedConnectors.map(\.id) }
     }
 }

@@ -41,6 +41,22 @@ enum ManagedConnectorYAML {
     }
 }
 
+extension ManagedConnectorYAML {
+    /// Whether `entry` is exactly what the controller renders for the issuer it names, under the
+    /// id that issuer hashes to.
+    static func isOwnRendering(_ entry: Node, id: String) -> Bool {
+        guard case let .mapping(mapping) = entry, let config = YAMLNodes.value(of: "config", in: mapping),
+              case let .mapping(settings) = config, let issuer = YAMLNodes.value(of: "issuer", in: settings)?.string else { return false }
+        var rootCAs: [String] = []
+        if let list = YAMLNodes.value(of: "rootCAs", in: settings) {
+            guard case let .sequence(items) = list else { return false }
+            rootCAs = items.compactMap(\.string)
+        }
+        guard let connector = try? ManagedConnector(issuer: issuer, rootCAs: rootCAs), connector.id == id else { return false }
+        return YAMLNodes.semanticallyEqual(node(for: connector), entry)
+    }
+}
+
 extension ManagedConnector {
     /// This connector's entry of the `connectors` list, serialized alone (for logs and tests).
     public func renderedYAML() throws -> String {

@@ -89,6 +89,27 @@ struct BindingReconcileTests {
         #expect(await sync.connectorSyncStatistics.writes == 2)
     }
 
+    /// Ownership by record: the connectors the controller wrote are listed in argocd-cm's
+    /// gitops-identity.io/managed-connectors annotation; a human's connector whose id merely
+    /// starts with gitops-identity- is never touched.
+    @Test func aHumansLookalikeConnectorIsKeptAndTheRecordSaysWhatIsOurs() async throws {
+        let lookalike = Self.humanDexConfig + "\n- type: github\n  id: gitops-identity-deadbeef\n  name: Someone's\n  config:\n    clientID: x\n"
+        let fixture = try await ControlPlaneFixture.start(dexConfig: lookalike, issuers: [])
+        defer { Task { await fixture.sim.shutdown() } }
+        let (_, run) = await fixture.startController()
+        defer { run.cancel() }
+        _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
+                                            IdentityResources.clusterIdentityIssuers)
+        let id = "gitops-identity-dd9c65dd"
+        #expect(await eventually { (try? await fixture.dexConfig())?.contains(id) == true })
+        let cm = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
+        #expect(cm.metadata.annotations?["gitops-identity.io/managed-connectors"] == id)
+        #expect(cm.data?["dex.config"]?.contains("id: gitops-identity-deadbeef") == true)
+        try await fixture.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")
+        #expect(await eventually { (try? await fixture.dexConfig())?.contains(id) == false })
+        #expect(try await fixture.dexConfig()?.contains("id: gitops-identity-deadbeef") == true, "the look-alike is a human's")
+    }
+
     /// The policy.default gate: Dex does not check a subject token's audience, so with
     /// policy.default set every token of the issuer would get that role.
     @Test func anIssuerIsNotReadyWhilePolicyDefaultIsSetUnlessAllowed() async throws {

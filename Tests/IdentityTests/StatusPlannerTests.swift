@@ -98,7 +98,8 @@ import Testing
         }
         #expect(ConnectorState.of(connector, in: .configMap(dexConfig: text), desired: set, dex: Fixture.dex245) == .loaded)
         let edited = text.replacingOccurrences(of: "userNameKey: sub", with: "userNameKey: email")
-        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: edited), desired: set, dex: Fixture.dex245) == .pending)
+        // Recorded as the controller's: an edited copy is pending until it is rewritten.
+        #expect(ConnectorState.of(connector, in: .configMap(dexConfig: edited, recorded: [connector.id]), desired: set, dex: Fixture.dex245) == .pending)
     }
 
     @Test func aBrokenConfigIsRefused() throws {

@@ -22,8 +22,10 @@ enum DexConfigTarget {
         mutator: Mutator(dictionary: YAMLGenerator.indicators + ["connectors:", "id: gitops-identity-", "type: oidc", "config:"]))
 
     static func check(text: String, desired: ManagedConnectorSet) throws(FuzzFailure) {
-        let plan = DexConfigMerge.plan(current: text, desired: desired)
         let input = DexConfigHumanView(text: text)
+        // The oracle's model: every gitops-identity- connector of the input is one the controller
+        // recorded as its own (ownership by record is table-tested in ConnectorOwnershipTests).
+        let plan = DexConfigMerge.plan(current: text, desired: desired, recorded: Set(input?.managedIDs ?? []))
         switch plan.change {
         case .refused:
             return

@@ -25,11 +25,13 @@ public enum ObservedObjects {
 
     /// The target the connectors go to: the first `ArgoCD` resource by name when one exists
     /// (the operator owns argocd-cm then), otherwise argocd-cm.
-    public static func dexTarget(argoCDs: [KubeObject], argoCDConfigMapData: [String: String]?) -> ObservedDexTarget {
+    public static func dexTarget(argoCDs: [KubeObject], argoCDConfigMapData: [String: String]?,
+                                 argoCDConfigMapAnnotations: [String: String]? = nil) -> ObservedDexTarget {
         if let instance = firstByName(argoCDs) {
-            return .argoCD(argoCDDexSettings(instance))
+            return .argoCD(argoCDDexSettings(instance), recorded: DexConfigMerge.recorded(instance.metadata.annotations?[DexConfigMerge.recordAnnotation]))
         }
-        return .configMap(dexConfig: argoCDConfigMapData?[IdentityResources.dexConfigKey])
+        return .configMap(dexConfig: argoCDConfigMapData?[IdentityResources.dexConfigKey],
+                          recorded: DexConfigMerge.recorded(argoCDConfigMapAnnotations?[DexConfigMerge.recordAnnotation]))
     }
 
     /// A Deployment's name and container images (init containers excluded).

@@ -26,16 +26,31 @@ public struct ObservedRBACConfig: Sendable, Hashable {
     }
 }
 
-/// Where the connectors live: argocd-cm (upstream installs) or an `ArgoCD` resource (argocd-operator).
-public enum ObservedDexTarget: Sendable, Equatable {
-    /// argocd-cm's `dex.config`; `nil` when the key (or the ConfigMap) is absent.
-    case configMap(dexConfig: String?)
-    /// The Dex settings of the `ArgoCD` resource in the Argo CD namespace.
-    case argoCD(ArgoCDDexSettings)
+/// Where the connectors live — argocd-cm (upstream installs) or an `ArgoCD` resource
+/// (argocd-operator) — and which connectors the controller recorded there as its own.
+public struct ObservedDexTarget: Sendable, Equatable {
+    public enum Object: Sendable, Equatable {
+        /// argocd-cm's `dex.config`; `nil` when the key (or the ConfigMap) is absent.
+        case configMap(dexConfig: String?)
+        /// The Dex settings of the `ArgoCD` resource in the Argo CD namespace.
+        case argoCD(ArgoCDDexSettings)
+    }
+
+    public var object: Object
+    /// The ids of the object's `gitops-identity.io/managed-connectors` annotation.
+    public var recorded: Set<String>
+
+    public static func configMap(dexConfig: String?, recorded: Set<String> = []) -> ObservedDexTarget {
+        ObservedDexTarget(object: .configMap(dexConfig: dexConfig), recorded: recorded)
+    }
+
+    public static func argoCD(_ settings: ArgoCDDexSettings, recorded: Set<String> = []) -> ObservedDexTarget {
+        ObservedDexTarget(object: .argoCD(settings), recorded: recorded)
+    }
 
     /// The config text Argo CD's Dex actually runs with, as far as the controller's connectors go.
     public var effectiveDexConfig: String? {
-        switch self {
+        switch object {
         case let .configMap(text):
             return text
         case let .argoCD(settings):
@@ -46,11 +61,11 @@ public enum ObservedDexTarget: Sendable, Equatable {
 
     /// The merge plan for this target, with the operator's rules where they apply.
     public func plan(desired: ManagedConnectorSet) -> DexConfigPlan {
-        switch self {
+        switch object {
         case let .configMap(text):
-            return DexConfigMerge.plan(current: text, desired: desired)
+            return DexConfigMerge.plan(current: text, desired: desired, recorded: recorded)
         case let .argoCD(settings):
-            return ArgoCDResourceDexMerge.plan(current: settings, desired: desired).plan
+            return ArgoCDResourceDexMerge.plan(current: settings, desired: desired, recorded: recorded).plan
         }
     }
 }

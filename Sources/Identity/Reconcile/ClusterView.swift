@@ -48,9 +48,9 @@ struct ClusterView: Sendable {
         if let override {
             dexTarget = override
         } else {
-            dexTarget = ObservedObjects.dexTarget(
-                argoCDs: await argoCDs?.list() ?? [],
-                argoCDConfigMapData: await configMapData(IdentityResources.argoCDConfigMap))
+            let argoCM = await configMaps.get(ObjectKey(namespace: settings.argoCDNamespace, name: IdentityResources.argoCDConfigMap))
+            dexTarget = ObservedObjects.dexTarget(argoCDs: await argoCDs?.list() ?? [], argoCDConfigMapData: argoCM?.data,
+                                                  argoCDConfigMapAnnotations: argoCM?.metadata.annotations)
         }
         let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures())
         return ObservedState(bindings: await memo.bindings(from: bindingObjects), dexTarget: dexTarget,

@@ -16,9 +16,11 @@ struct DexTargetSnapshot: Sendable {
     var observed: ObservedDexTarget {
         switch object {
         case let .configMap(configMap):
-            return .configMap(dexConfig: configMap?.json.value(at: ["data", IdentityResources.dexConfigKey])?.stringValue)
+            return .configMap(dexConfig: configMap?.json.value(at: ["data", IdentityResources.dexConfigKey])?.stringValue,
+                              recorded: DexConfigMerge.recorded(configMap?.metadata.annotations?[DexConfigMerge.recordAnnotation]))
         case let .argoCD(instance):
-            return .argoCD(ObservedObjects.argoCDDexSettings(instance))
+            return .argoCD(ObservedObjects.argoCDDexSettings(instance),
+                           recorded: DexConfigMerge.recorded(instance.metadata.annotations?[DexConfigMerge.recordAnnotation]))
         }
     }
 }
@@ -71,15 +73,20 @@ struct DexTargetStore: Sendable {
 
     private func applyToConfigMap(_ desired: ManagedConnectorSet, _ configMap: KubeObject?) async throws(KubeError) -> DexTargetWrite {
         let current = configMap?.json.value(at: ["data", IdentityResources.dexConfigKey])?.stringValue
+        let recorded = DexConfigMerge.recorded(configMap?.metadata.annotations?[DexConfigMerge.recordAnnotation])
         let path = ["data", IdentityResources.dexConfigKey][...]
-        switch DexConfigMerge.plan(current: current, desired: desired).change {
+        switch DexConfigMerge.plan(current: current, desired: desired, recorded: recorded).change {
         case .unchanged:
+            guard var object = configMap, Self.record(&object, desired) else { return .unchanged }
+            // Only the record changes: Argo CD does not restart Dex for an annotation.
+            _ = try await client.update(object, .configMaps)
             return .unchanged
         case let .refused(refusal):
             return .refused(refusal.reason)
         case .removeKey:
             guard var object = configMap else { return .unchanged }
             object.json.set(path, to: nil)
+            _ = Self.record(&object, .empty)
             _ = try await client.update(object, .configMaps)
             return .written
         case let .write(text):
@@ -89,17 +96,20 @@ struct DexTargetStore: Sendable {
                     name: IdentityResources.argoCDConfigMap, namespace: namespace,
                     labels: ["app.kubernetes.io/part-of": "argocd"]))
                 created.json.set(path, to: .string(text))
+                _ = Self.record(&created, desired)
                 _ = try await client.create(created, .configMaps, namespace: namespace)
                 return .written
             }
             object.json.set(path, to: .string(text))
+            _ = Self.record(&object, desired)
             _ = try await client.update(object, .configMaps)
             return .written
         }
     }
 
     private func applyToArgoCD(_ desired: ManagedConnectorSet, _ instance: KubeObject) async throws(KubeError) -> DexTargetWrite {
-        let plan = ArgoCDResourceDexMerge.plan(current: ObservedObjects.argoCDDexSettings(instance), desired: desired)
+        let recorded = DexConfigMerge.recorded(instance.metadata.annotations?[DexConfigMerge.recordAnnotation])
+        let plan = ArgoCDResourceDexMerge.plan(current: ObservedObjects.argoCDDexSettings(instance), desired: desired, recorded: recorded)
         let path: ArraySlice<String>
         switch plan.field {
         case .ssoDexConfig: path = ["spec", "sso", "dex", "config"][...]
@@ -108,15 +118,30 @@ struct DexTargetStore: Sendable {
         var object = instance
         switch plan.plan.change {
         case .unchanged:
+            guard Self.record(&object, desired) else { return .unchanged }
+            _ = try await client.update(object, IdentityResources.argoCDs)
             return .unchanged
         case let .refused(refusal):
             return .refused(refusal.reason)
         case .removeKey:
             object.json.set(path, to: nil)
+            _ = Self.record(&object, .empty)
         case let .write(text):
             object.json.set(path, to: .string(text))
+            _ = Self.record(&object, desired)
         }
         _ = try await client.update(object, IdentityResources.argoCDs)
         return .written
+    }
+
+    /// Sets the object's record of the connectors the controller wrote; true when it changed.
+    /// Ownership goes by this record, never by the id prefix alone.
+    static func record(_ object: inout KubeObject, _ set: ManagedConnectorSet) -> Bool {
+        var annotations = object.metadata.annotations ?? [:]
+        let value = DexConfigMerge.record(set)
+        guard annotations[DexConfigMerge.recordAnnotation] != value else { return false }
+        annotations[DexConfigMerge.recordAnnotation] = value
+        object.metadata.annotations = annotations.isEmpty ? nil : annotations
+        return true
     }
 }
