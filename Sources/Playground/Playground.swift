@@ -47,6 +47,8 @@ public struct Playground {
     /// A running playground: stop it with `shutdown()`.
     public struct Running: Sendable {
         public let local: LocalArgoCD
+        /// A GitHub Actions-like token service, declared as the `local-ci` ClusterIdentityIssuer.
+        public let ci: CITokenServiceDouble
         public let controller: GitopsIdentityController
         let run: Task<Void, Error>
         public let kubeconfig: String
@@ -54,6 +56,7 @@ public struct Playground {
         public func shutdown() async {
             run.cancel()
             _ = try? await run.value
+            await ci.shutdown()
             await local.shutdown()
         }
     }
@@ -68,6 +71,8 @@ public struct Playground {
         let local = try await LocalArgoCD.start(LocalArgoCD.Options(argoCD: options.argoCD, publicIssuersDouble: true))
         let admin = KubeClient(config: try KubeConfigLoader.load(path: local.kube.kubeconfigPath))
         let manifests = ManifestLoader(root: options.manifests, client: admin)
+        // A CI provider that works offline: `gitops-identity exchange --github` gets its tokens here.
+        let ci = try await CITokenServiceDouble.start()
         try await manifests.apply("crds/gitops-identity.io_ciidentitybindings.yaml")
         try await manifests.apply("crds/gitops-identity.io_clusteridentityissuers.yaml")
         _ = try await admin.create(Namespace(metadata: ObjectMeta(name: "team-a")))
@@ -110,33 +115,39 @@ public struct Playground {
                                                   client: KubeClient(config: try KubeConfigLoader.load(path: controllerKubeconfig)),
                                                   logger: Logger(label: "gitops-identity", factory: { _ in SwiftLogNoOpLogHandler() }))
         let run = Task { try await controller.run() }
-        let running = Running(local: local, controller: controller, run: run, kubeconfig: local.kube.kubeconfigPath)
+        let running = Running(local: local, ci: ci, controller: controller, run: run, kubeconfig: local.kube.kubeconfigPath)
         print("controller started with the RBAC of config/rbac; applying config/samples…")
         // The admin's issuers first: the cluster's own, and GitHub Actions'.
         try await manifests.apply("config/samples/gitops-identity_v1alpha1_clusteridentityissuer_kubernetes.yaml")
         try await manifests.apply("config/samples/gitops-identity_v1alpha1_clusteridentityissuer_github_actions.yaml")
+        _ = try await admin.create(IssuerObjects.external("local-ci", issuer: ci.issuer, subjects: ["repo:acme/*"], caBundle: ci.caPEM),
+                                   IdentityResources.clusterIdentityIssuers)
         try await manifests.apply("config/samples/gitops-identity_v1alpha1_ciidentitybinding_serviceaccount.yaml")
         try await manifests.apply("config/samples/gitops-identity_v1alpha1_ciidentitybinding_github_actions.yaml")
 
         let report = PlaygroundReport(local: local, client: admin, print: print)
         let ready = await report.waitForReady(["deployer", "github-actions-app"], namespace: "team-a", timeout: options.timeout)
         let answersOK = await report.printAll(namespace: "team-a")
-        try writeState(local)
+        try writeState(local, ci: ci)
         return (running, ready && answersOK)
     }
 
     /// `kubeconfig`, `ca.crt` and `endpoints.json`, written once everything is up.
-    private func writeState(_ local: LocalArgoCD) throws {
+    private func writeState(_ local: LocalArgoCD, ci: CITokenServiceDouble) throws {
         let directory = options.stateDirectory
         try FileManager.default.copyItem(atPath: local.kube.kubeconfigPath, toPath: directory + "/kubeconfig")
         try local.kube.caPEM.write(toFile: directory + "/ca.crt", atomically: true, encoding: .utf8)
         try local.argo.caPEM.write(toFile: directory + "/argocd-ca.crt", atomically: true, encoding: .utf8)
+        try ci.caPEM.write(toFile: directory + "/ci-ca.crt", atomically: true, encoding: .utf8)
         let endpoints: JSONValue = [
             "apiServer": .string(local.kube.baseURL),
             "serviceAccountIssuer": .string(local.serviceAccountIssuer),
             "dex": ["issuer": .string(local.dexIssuer), "url": .string(local.dex.baseURL + "/api/dex"),
                     "tokenEndpoint": .string(local.dex.baseURL + "/api/dex/token"), "caFile": .string(directory + "/dex-ca.crt")],
             "argocd": ["url": .string(local.argo.baseURL), "caFile": .string(directory + "/argocd-ca.crt")],
+            // The `local-ci` issuer: GitHub Actions' contract (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN).
+            "ci": ["issuer": .string(ci.issuer), "tokenRequestURL": .string(ci.tokenRequestURL),
+                   "tokenRequestToken": .string(ci.tokenRequestToken), "caFile": .string(directory + "/ci-ca.crt")],
         ]
         try endpoints.encoded().write(to: URL(fileURLWithPath: directory + "/endpoints.json"))
         print("\nstate: \(directory) (kubeconfig, ca.crt, endpoints.json)")

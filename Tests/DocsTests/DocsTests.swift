@@ -67,6 +67,9 @@ struct DocsTests {
             "DEX_CA_FILE": endpoints["dex"]?["caFile"]?.stringValue ?? "",
             "SERVICE_ACCOUNT_ISSUER": endpoints["serviceAccountIssuer"]?.stringValue ?? "",
             "ARGOCD_URL": endpoints["argocd"]?["url"]?.stringValue ?? "", "ARGOCD_CA_FILE": endpoints["argocd"]?["caFile"]?.stringValue ?? "",
+            "CI_ISSUER": endpoints["ci"]?["issuer"]?.stringValue ?? "", "CI_CA_FILE": endpoints["ci"]?["caFile"]?.stringValue ?? "",
+            "CI_TOKEN_REQUEST_URL": endpoints["ci"]?["tokenRequestURL"]?.stringValue ?? "",
+            "CI_TOKEN_REQUEST_TOKEN": endpoints["ci"]?["tokenRequestToken"]?.stringValue ?? "",
         ]
         let runs = blocks.filter { $0.attributes.contains("run") }
         #expect(runs.count >= 2)
