@@ -18,6 +18,8 @@ public actor ConnectorPreflight {
     private let clock: any ControllerClock
     private let ttl: TimeInterval
     private var results: [ManagedConnector: (at: Date, failure: String?)] = [:]
+    /// Since when each connector has failed without a pass in between.
+    private var failingSince: [ManagedConnector: Date] = [:]
 
     public init(clusterCA: PEMSource?, clock: any ControllerClock = SystemClock(), ttl: TimeInterval = 30, fetch: Fetch? = nil) {
         self.clusterCA = clusterCA
@@ -34,6 +36,11 @@ public actor ConnectorPreflight {
         if let cached = results[connector], clock.now().timeIntervalSince(cached.at) < ttl { return cached.failure }
         let failure = await check(connector)
         results[connector] = (clock.now(), failure)
+        if failure == nil {
+            failingSince[connector] = nil
+        } else if failingSince[connector] == nil {
+            failingSince[connector] = clock.now()
+        }
         return failure
     }
 
@@ -41,6 +48,13 @@ public actor ConnectorPreflight {
     /// it (the TTL only says when to check again), so readiness never flaps on expiry.
     public func knownReachable() -> Set<String> {
         Set(results.filter { $0.value.failure == nil }.map(\.key.id))
+    }
+
+    /// Since when each failing connector has failed, by id.
+    public func knownFailingSince() -> [String: Date] {
+        var since: [String: Date] = [:]
+        for (connector, date) in failingSince { since[connector.id] = date }
+        return since
     }
 
     /// The last failures, by connector id, for status.

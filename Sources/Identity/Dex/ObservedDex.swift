@@ -1,3 +1,4 @@
+import Foundation
 import Compatibility
 import DexConfig
 
@@ -8,10 +9,13 @@ public struct ObservedDex: Sendable, Equatable {
     /// Connector id → why Dex could not fetch the issuer's discovery or keys as it will at
     /// start-up. Absent: not checked, or it passed.
     public var unreachable: [String: String]
+    /// Since when each unreachable connector has failed its preflight.
+    public var unreachableSince: [String: Date]
 
-    public init(assessment: DexAssessment, unreachable: [String: String] = [:]) {
+    public init(assessment: DexAssessment, unreachable: [String: String] = [:], unreachableSince: [String: Date] = [:]) {
         self.assessment = assessment
         self.unreachable = unreachable
+        self.unreachableSince = unreachableSince
     }
 
     /// Why this Dex cannot load `connector` as rendered, nil when it can.

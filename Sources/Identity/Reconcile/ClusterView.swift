@@ -52,7 +52,8 @@ struct ClusterView: Sendable {
             dexTarget = ObservedObjects.dexTarget(argoCDs: await argoCDs?.list() ?? [], argoCDConfigMapData: argoCM?.data,
                                                   argoCDConfigMapAnnotations: argoCM?.metadata.annotations)
         }
-        let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures())
+        let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures(),
+                              unreachableSince: await preflight.knownFailingSince())
         return ObservedState(bindings: await memo.bindings(from: bindingObjects), dexTarget: dexTarget,
                              rbac: rbac, appProjects: projects, settings: settings, dex: dex,
                              issuers: await issuerDirectory(dex: dex, rbac: rbac))

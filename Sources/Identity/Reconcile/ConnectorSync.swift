@@ -1,5 +1,6 @@
 import ControllerRuntime
 import DexConfig
+import Foundation
 import Kube
 import Metrics
 
@@ -73,7 +74,7 @@ actor ConnectorSync {
                 await noteRefusal(refusal.message)
                 return Outcome(retryAfter: nil, requeueIssuers: preflightChanged)
             }
-            let (desired, held) = Self.desired(state)
+            let (desired, held) = Self.desired(state, now: clock.now())
             let outcome = Outcome(retryAfter: held ? Self.preflightRetry : nil, requeueIssuers: preflightChanged)
             // A write that would come too soon after the last one waits for its turn.
             if let wait = spacing.wait(now: clock.now()), snapshot.observed.plan(desired: desired).change.isWrite {
@@ -107,10 +108,18 @@ actor ConnectorSync {
         throw lastConflict ?? .conflict("dex.config kept changing")
     }
 
+    /// How long a written connector whose issuer fails its preflight stays, where Dex stops on a
+    /// connector it cannot open (≤ 2.44): long enough to ride out a passing outage without a
+    /// restart, short enough that the next Dex restart (any dex.config change, a rescheduled pod)
+    /// is unlikely to find it broken and take Dex down for everyone.
+    static let unreachableGrace: TimeInterval = 300
+
     /// The connectors of the Ready issuers, plus those already in Dex's config whose issuer is
     /// only failing its preflight now: withdrawing one would restart Dex and log every human
-    /// out over what may be a passing outage. `held` when an issuer waits for its preflight.
-    static func desired(_ state: ObservedState) -> (ManagedConnectorSet, held: Bool) {
+    /// out over what may be a passing outage. On a Dex that exits on a failing connector, one
+    /// that has failed longer than `unreachableGrace` is withdrawn. `held` when an issuer waits
+    /// for its preflight.
+    static func desired(_ state: ObservedState, now: Date = Date()) -> (ManagedConnectorSet, held: Bool) {
         let ready = IdentityPlanner.connectorSet(state.issuers)
         let current = state.dexTarget.effectiveDexConfig
         var keep = Set(ready.ids)
@@ -121,6 +130,9 @@ actor ConnectorSync {
                   ["IssuerUnreachable", "Preflight"].contains(entry.decision.reason) else { continue }
             held = true
             let present = (try? ManagedConnectorPresence.isPresent(connector, in: current).get()) ?? false
+            let skips = state.dex.assessment.environment?.skipsFailedConnectors ?? false
+            let failingFor = state.dex.unreachableSince[connector.id].map { now.timeIntervalSince($0) } ?? 0
+            if !skips, failingFor > unreachableGrace { continue }
             if present, !keep.contains(connector.id) {
                 keep.insert(connector.id)
                 extra.append(connector)
