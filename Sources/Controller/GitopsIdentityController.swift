@@ -148,6 +148,14 @@ public actor GitopsIdentityController {
                 await events.record(ObjectReference(apiVersion: target.owner.apiVersion, kind: target.owner.kind, namespace: target.namespace,
                                                     name: target.owner.name, uid: target.owner.uid),
                                     type: warning ? .warning : .normal, reason: reason, message: message)
+            },
+            dexEvent: { [client] reason, message in
+                // Every issuer's connector lives in that Dex: the Event goes on each of them.
+                let issuers = (try? await client.listAll(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil).items) ?? []
+                for object in issuers {
+                    guard let issuer = ClusterIdentityIssuer(object) else { continue }
+                    await events.record(issuer.reference, type: .normal, reason: reason, message: message)
+                }
             })
         return TokenBroker(client: client, exchanger: exchanger,
                            publisher: SecretPublisher(client: client, argoCDServer: configuration.argoCDServer),

@@ -31,13 +31,18 @@ public actor TokenBroker {
         public var status: @Sendable (_ bindingKey: String, _ status: TokenStatus) async -> Void
         public var event: @Sendable (_ target: TokenTarget, _ warning: Bool, _ reason: String, _ message: String) async -> Void
         public var exchange: @Sendable (_ connectorID: String, _ result: String) -> Void
+        /// Events about Dex itself (its keys rotated): they belong on the admins' issuers, not on
+        /// some tenant's binding.
+        public var dexEvent: @Sendable (_ reason: String, _ message: String) async -> Void
 
         public init(status: @escaping @Sendable (String, TokenStatus) async -> Void = { _, _ in },
                     event: @escaping @Sendable (TokenTarget, Bool, String, String) async -> Void = { _, _, _, _ in },
-                    exchange: @escaping @Sendable (String, String) -> Void = { _, _ in }) {
+                    exchange: @escaping @Sendable (String, String) -> Void = { _, _ in },
+                    dexEvent: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
             self.status = status
             self.event = event
             self.exchange = exchange
+            self.dexEvent = dexEvent
         }
     }
 
@@ -154,8 +159,8 @@ public actor TokenBroker {
         }
         guard known != current else { return 0 }
         let affected = dexKeysChanged(current: current)
-        if affected > 0, let any = entries.values.first?.target {
-            await reporter.event(any, false, "DexKeysRotated", "Dex's signing keys changed; re-issuing \(affected) token(s)")
+        if affected > 0 {
+            await reporter.dexEvent("DexKeysRotated", "Dex's signing keys changed (Dex restarted); re-issuing \(affected) token(s)")
         }
         return affected
     }

@@ -4,6 +4,7 @@ import Identity
 import JSON
 import Kube
 import LocalControlPlane
+import PKI
 import Testing
 
 @Suite("controller: connectors and RBAC over the local control plane")
@@ -130,7 +131,8 @@ struct BindingReconcileTests {
 
     /// An issuer Dex could not open — its discovery names another issuer, or nothing answers —
     /// is never written, and Reachable says why.
-    enum BrokenIssuer: String, CaseIterable, Sendable { case nothingListens, trailingSlash }
+    /// Each way an issuer can be unusable to Dex, and the cause its Reachable condition names.
+    enum BrokenIssuer: String, CaseIterable, Sendable { case nothingListens, wrongIssuerInDiscovery, untrustedCA, neverAnswers }
 
     @Test(arguments: BrokenIssuer.allCases)
     func anUnreachableOrMisdeclaredIssuerIsNeverWritten(broken: BrokenIssuer) async throws {
@@ -138,13 +140,31 @@ struct BindingReconcileTests {
         defer { Task { await fixture.sim.shutdown() } }
         let (_, run) = await fixture.startController()
         defer { run.cancel() }
-        // A port nobody listens on; or the API server's issuer with a slash its discovery does not have.
-        let (issuer, cause) = broken == .nothingListens
-            ? ("https://127.0.0.1:1", "without credentials, as Dex does, failed")
-            : (fixture.sim.issuerURL + "/", "names another issuer")
-        _ = try await fixture.client.create(IssuerObjects.external("broken", issuer: issuer, caBundle: fixture.sim.caPEM),
+        var silent: LoopbackHTTPSServer?
+        let issuer: String, cause: String, caBundle: String?
+        switch broken {
+        case .nothingListens:
+            (issuer, cause, caBundle) = ("https://127.0.0.1:1", "without credentials, as Dex does, failed", fixture.sim.caPEM)
+        case .wrongIssuerInDiscovery:
+            // The API server's issuer with a slash its discovery document does not have.
+            (issuer, cause, caBundle) = (fixture.sim.issuerURL + "/", "names another issuer", fixture.sim.caPEM)
+        case .untrustedCA:
+            (issuer, cause, caBundle) = (fixture.sim.issuerURL, "SSL certificate problem", nil)
+        case .neverAnswers:
+            // Accepts the connection and never answers: the preflight's bound (Dex has none).
+            let ca = try CertificateAuthority.generate()
+            let leaf = try ca.issueServerCertificate()
+            let server = try await LoopbackHTTPSServer.start(tls: ServerTLS(certificatePEM: try leaf.certificatePEM(), keyPEM: try leaf.keyPEM())) { _ in
+                try? await Task.sleep(for: .seconds(60))
+                return .text(status: 200, "{}")
+            }
+            silent = server
+            (issuer, cause, caBundle) = (server.baseURL, "timed out", try ca.certificatePEM)
+        }
+        defer { if let silent { Task { await silent.shutdown() } } }
+        _ = try await fixture.client.create(IssuerObjects.external("broken", issuer: issuer, caBundle: caBundle),
                                             IdentityResources.clusterIdentityIssuers)
-        #expect(await eventually { await Self.issuerCondition(fixture, "broken", "Reachable")?["status"] == "False" })
+        #expect(await eventually(timeout: .seconds(45)) { await Self.issuerCondition(fixture, "broken", "Reachable")?["status"] == "False" })
         let message = await Self.issuerCondition(fixture, "broken", "Reachable")?["message"]?.stringValue ?? ""
         #expect(message.contains(cause), "\(message)")
         #expect(await Self.issuerCondition(fixture, "broken", "Ready")?["reason"] == "IssuerUnreachable")

@@ -35,6 +35,13 @@ struct IssuerLifecycleTests {
         #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "False" },
                 "a binding is not Ready while Dex has not loaded its issuer's connector")
         #expect(try await local.fixture.dexConfig()?.contains("idTokens: 2h") == true, "the human's edit stands")
+        // Dex restarted with new keys: the Event says so on the admins' issuer, not on a tenant's binding.
+        #expect(await eventually(timeout: .seconds(30)) {
+            let events = (try? await local.client.listAll(Event.self, .events, namespace: "default").items) ?? []
+            return events.contains { $0.reason == "DexKeysRotated" && $0.involvedObject.kind == "ClusterIdentityIssuer" }
+        })
+        let tenantEvents = try await local.client.listAll(Event.self, .events, namespace: "team-a").items
+        #expect(!tenantEvents.contains { $0.reason == "DexKeysRotated" })
 
         // Access restored: Dex opens the connector on the next request, and DexLoaded says so.
         var restored = binding
