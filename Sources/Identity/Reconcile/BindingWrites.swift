@@ -10,10 +10,15 @@ struct BindingWrites: Sendable {
     /// finalizers is replaced whole, so a stale read must fail with 409 rather than drop
     /// another controller's entry.
     func setFinalizers(_ finalizers: [String], on binding: CiIdentityBinding) async throws(KubeError) {
-        var metadata: [String: JSONValue] = ["finalizers": .array(finalizers.map(JSONValue.string))]
-        if let version = binding.resourceVersion { metadata["resourceVersion"] = .string(version) }
         _ = try await client.patch(KubeObject.self, IdentityResources.ciIdentityBindings, namespace: binding.namespace,
-                                   name: binding.name, .merge(["metadata": .object(metadata)]))
+                                   name: binding.name, .merge(Self.finalizerPatch(finalizers, resourceVersion: binding.resourceVersion)))
+    }
+
+    /// The merge patch that sets `metadata.finalizers`, conditional on `resourceVersion`.
+    static func finalizerPatch(_ finalizers: [String], resourceVersion: String?) -> JSONValue {
+        var metadata: [String: JSONValue] = ["finalizers": .array(finalizers.map(JSONValue.string))]
+        if let resourceVersion { metadata["resourceVersion"] = .string(resourceVersion) }
+        return ["metadata": .object(metadata)]
     }
 
     /// The binding's own key only; a missing argocd-rbac-cm is created for a grant, and needs

@@ -7,10 +7,8 @@ struct IssuerWrites: Sendable {
 
     /// Conditional on the resourceVersion, as for bindings: finalizers are replaced whole.
     func setFinalizers(_ finalizers: [String], on issuer: ClusterIdentityIssuer) async throws(KubeError) {
-        var metadata: [String: JSONValue] = ["finalizers": .array(finalizers.map(JSONValue.string))]
-        if let version = issuer.resourceVersion { metadata["resourceVersion"] = .string(version) }
-        _ = try await client.patch(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil,
-                                   name: issuer.name, .merge(["metadata": .object(metadata)]))
+        _ = try await client.patch(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: issuer.name,
+                                   .merge(BindingWrites.finalizerPatch(finalizers, resourceVersion: issuer.resourceVersion)))
     }
 
     func writeStatus(_ status: IssuerStatus, of issuer: ClusterIdentityIssuer) async throws(KubeError) {

@@ -36,14 +36,7 @@ struct Worker: Sendable {
         do throws(KubeError) {
             switch key {
             case let .binding(objectKey):
-                switch try await reconciler.reconcile(objectKey) {
-                case .done:
-                    await queue.forget(key)
-                case let .requeue(delay):
-                    result = "requeue_after"
-                    await queue.forget(key)
-                    await queue.add(key, after: delay)
-                }
+                result = await settle(key, try await reconciler.reconcile(objectKey))
             case .connectorSync:
                 let outcome = try await connectorSync.run()
                 await queue.forget(key)
@@ -58,14 +51,7 @@ struct Worker: Sendable {
                     await queue.add(.binding(ObjectKey(object.metadata)))
                 }
             case let .issuer(name):
-                switch try await issuerReconciler.reconcile(name) {
-                case .done:
-                    await queue.forget(key)
-                case let .requeue(delay):
-                    result = "requeue_after"
-                    await queue.forget(key)
-                    await queue.add(key, after: delay)
-                }
+                result = await settle(key, try await issuerReconciler.reconcile(name))
             case .allIssuers:
                 for object in await issuers.list() {
                     if let name = object.metadata.name { await queue.add(.issuer(name)) }
@@ -75,5 +61,14 @@ struct Worker: Sendable {
             result = "error"
             await queue.addRateLimited(key)
         }
+    }
+
+    /// controller-runtime's result handling for a reconcile that returned: success forgets the
+    /// key's backoff; a requeue forgets it too and adds the key back later. Returns the metric's result label.
+    private func settle(_ key: WorkKey, _ outcome: ReconcileOutcome) async -> String {
+        await queue.forget(key)
+        guard case let .requeue(delay) = outcome else { return "success" }
+        await queue.add(key, after: delay)
+        return "requeue_after"
     }
 }
