@@ -86,6 +86,8 @@ public actor GitopsIdentityController {
         if let exchanger {
             options.dexProbe = { @Sendable (id: String) async -> ConnectorProbe in await exchanger.probeConnector(id) }
         }
+        let failures = ReconcileFailureLog(logger: logger)
+        options.onReconcileError = { key, error in await failures.record(key, error) }
         options.onConnectorRefusalChange = { [logger] (reason: String?) in
             if let reason {
                 logger.error("Dex connectors are not written: \(reason)")

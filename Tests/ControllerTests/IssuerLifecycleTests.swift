@@ -57,3 +57,25 @@ struct IssuerLifecycleTests {
         return issuer?.json.value(at: ["status", "conditions"])?.arrayValue?.first { $0["type"]?.stringValue == "DexLoaded" }?["status"]?.stringValue
     }
 }
+
+/// The error policy (issue 14 item 1, first part): a failed reconcile is logged once with what
+/// failed and why, retried with backoff, and counted.
+@Suite("controller: reconcile errors are logged")
+struct ReconcileErrorLogTests {
+    @Test func aFailedReconcileIsLoggedOnceWithItsObjectAndReason() async throws {
+        let local = try await LocalArgoCDFixture.start(LocalArgoCD.Options(argoCD: .v3_4))
+        defer { Task { await local.shutdown() } }
+        let logs = LogCapture()
+        let (_, run) = try await local.startController(logs: logs)
+        defer { run.cancel() }
+        // Once the issuer's connector is written, the only ConfigMap write left is the binding's
+        // RBAC patch: it meets a conflict, so its reconcile fails, then succeeds on retry.
+        #expect(await eventually(timeout: .seconds(30)) { await IssuerLifecycleTests.dexLoaded(local) == "True" })
+        local.argo.kube.faults.failNextWrites(1, resource: "configmaps")
+        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+        #expect(await eventually { (try? await local.fixture.rbacData())?["policy.gitops-identity.team-a.deployer.csv"] != nil })
+        let failures = logs.all.filter { $0.contains("reconcile failed; retrying with backoff") }
+        #expect(failures.count == 1, "\(failures)")
+        #expect(failures.first?.contains("CiIdentityBinding team-a/deployer") == true)
+    }
+}

@@ -96,7 +96,7 @@ public actor BindingController {
             await argoCDs?.waitForSync()
             await deployments?.waitForSync()
             let worker = Worker(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
-                                bindings: bindings, issuers: issuers)
+                                bindings: bindings, issuers: issuers, onError: options.onReconcileError)
             for _ in 0..<options.workers {
                 group.addTask { await worker.run() }
             }

@@ -1,5 +1,6 @@
 import ControllerRuntime
 import HTTP
+import Kube
 import TokenExchange
 
 public struct BindingControllerOptions: Sendable {
@@ -25,6 +26,8 @@ public struct BindingControllerOptions: Sendable {
     /// The cluster CA (what Dex's container has at the service-account CA path), for the
     /// preflight of connectors whose rootCAs name that file.
     public var clusterCA: PEMSource?
+    /// The error policy's report of a failed reconcile (it is retried with backoff), for a log line.
+    public var onReconcileError: (@Sendable (WorkKey, KubeError) async -> Void)?
     /// Called when the reason connectors cannot be written changes (nil: it cleared), for a log line.
     public var onConnectorRefusalChange: (@Sendable (String?) async -> Void)?
     /// Asks Dex whether it has a connector loaded (`DexExchanger.probeConnector`); nil without --dex-url.

@@ -15,6 +15,28 @@ public enum WorkKey: Hashable, Sendable {
     case allIssuers
 }
 
+extension WorkKey {
+    /// The `controller` label of the reconcile metrics.
+    var controllerName: String {
+        switch self {
+        case .binding, .allBindings: return "ciidentitybinding"
+        case .issuer, .allIssuers: return "clusteridentityissuer"
+        case .connectorSync: return "dexconnectors"
+        }
+    }
+
+    /// For log lines: what failed, by name.
+    public var logDescription: String {
+        switch self {
+        case let .binding(key): return "CiIdentityBinding \(key.namespace ?? "")/\(key.name)"
+        case let .issuer(name): return "ClusterIdentityIssuer \(name)"
+        case .connectorSync: return "the Dex connector sync"
+        case .allBindings: return "all bindings"
+        case .allIssuers: return "all issuers"
+        }
+    }
+}
+
 /// How a reconcile ended, in controller-runtime's terms.
 enum ReconcileOutcome: Sendable {
     case done

@@ -12,6 +12,8 @@ struct Worker: Sendable {
     let connectorSync: ConnectorSync
     let bindings: Informer<KubeObject>
     let issuers: Informer<KubeObject>
+    /// The error policy's report: the key and why its reconcile failed (a retry follows).
+    let onError: (@Sendable (WorkKey, KubeError) async -> Void)?
 
     func run() async {
         while let key = await queue.get() {
@@ -23,14 +25,15 @@ struct Worker: Sendable {
     private func process(_ key: WorkKey) async {
         let started = ContinuousClock.now
         var result = "success"
+        let controller = key.controllerName
         defer {
             // controller-runtime's reconcile series (the controller label names the kind).
-            Counter(label: "controller_runtime_reconcile_total", dimensions: [("controller", "ciidentitybinding"), ("result", result)]).increment()
+            Counter(label: "controller_runtime_reconcile_total", dimensions: [("controller", controller), ("result", result)]).increment()
             if result == "error" {
-                Counter(label: "controller_runtime_reconcile_errors_total", dimensions: [("controller", "ciidentitybinding")]).increment()
+                Counter(label: "controller_runtime_reconcile_errors_total", dimensions: [("controller", controller)]).increment()
             }
             let elapsed = ContinuousClock.now - started
-            Metrics.Timer(label: "controller_runtime_reconcile_time_seconds", dimensions: [("controller", "ciidentitybinding")])
+            Metrics.Timer(label: "controller_runtime_reconcile_time_seconds", dimensions: [("controller", controller)])
                 .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
         do throws(KubeError) {
@@ -59,6 +62,7 @@ struct Worker: Sendable {
             }
         } catch {
             result = "error"
+            await onError?(key, error)
             await queue.addRateLimited(key)
         }
     }
