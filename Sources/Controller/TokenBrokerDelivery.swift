@@ -33,6 +33,10 @@ final class TokenBrokerDelivery: TokenDelivery {
         return Self.report(status, now: now())
     }
 
+    func revoke(_ binding: ObjectKey, secretName: String, ownerUID: String) async throws(KubeError) {
+        try await broker.revoke(bindingKey: binding.description, namespace: binding.namespace ?? "", secretName: secretName, ownerUID: ownerUID)
+    }
+
     func forget(_ binding: ObjectKey) async {
         await broker.remove(bindingKey: binding.description)
     }

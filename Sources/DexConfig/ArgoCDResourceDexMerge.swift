@@ -89,7 +89,10 @@ public enum ArgoCDResourceDexMerge {
         }
         // With openShiftOAuth and no connectors key the operator supplies its OpenShift
         // connector, so removing the key (not emptying it) keeps that login.
-        let merged = DexConfigMerge.plan(document: document, desired: desired, emptyListWhenNoneRemain: !settings.openShiftOAuth)
+        // Without openShiftOAuth the operator refuses an empty spec.sso.dex.config, so the value
+        // is never removed, only emptied to `connectors: []`.
+        let merged = DexConfigMerge.plan(document: document, desired: desired, emptyListWhenNoneRemain: !settings.openShiftOAuth,
+                                         mayRemoveKey: settings.openShiftOAuth)
         return DexConfigPlan(change: merged.change, notes: notes + merged.notes)
     }
 

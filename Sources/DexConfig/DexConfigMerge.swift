@@ -30,8 +30,10 @@ public enum DexConfigMerge {
 
     /// - emptyListWhenNoneRemain: false only where something else supplies the connectors when
     ///   the key is absent (argocd-operator's generated OpenShift connector).
+    /// - mayRemoveKey: false where an absent value is refused (argocd-operator requires
+    ///   `spec.sso.dex.config` without openShiftOAuth): then `connectors: []` stays instead.
     static func plan(document: DexConfigDocument, desired: ManagedConnectorSet,
-                     emptyListWhenNoneRemain: Bool = true) -> DexConfigPlan {
+                     emptyListWhenNoneRemain: Bool = true, mayRemoveKey: Bool = true) -> DexConfigPlan {
         let desiredNodes = desired.connectors.map { (id: $0.id, node: ManagedConnectorYAML.node(for: $0)) }
         // A human's connector under an id the controller wants: two connectors with one id would
         // not load, and the human's is never replaced.
@@ -45,7 +47,7 @@ public enum DexConfigMerge {
         }
         let connectors = document.humanConnectors + desiredNodes.map(\.node)
         if connectors.isEmpty {
-            return planWithoutConnectors(document, emptyList: emptyListWhenNoneRemain)
+            return planWithoutConnectors(document, emptyList: emptyListWhenNoneRemain, mayRemoveKey: mayRemoveKey)
         }
         var topLevel = document.topLevel
         let list = YAMLNodes.sequence(connectors)
@@ -81,9 +83,9 @@ public enum DexConfigMerge {
     /// generates fine; Dex then exits with "server: no connectors specified"
     /// (dex server/server.go, every version) — nobody could log in through it anyway — and
     /// starts again with the next connector.
-    private static func planWithoutConnectors(_ document: DexConfigDocument, emptyList: Bool) -> DexConfigPlan {
+    private static func planWithoutConnectors(_ document: DexConfigDocument, emptyList: Bool, mayRemoveKey: Bool) -> DexConfigPlan {
         let rest = document.topLevel.filter { $0.key.string != DexConfigDocument.connectorsKey }
-        if rest.isEmpty {
+        if rest.isEmpty, mayRemoveKey {
             return DexConfigPlan(change: .removeKey)
         }
         guard emptyList else {

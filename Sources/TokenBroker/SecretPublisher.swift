@@ -61,6 +61,25 @@ public struct SecretPublisher: Sendable {
         }
     }
 
+    /// Removes the token from the binding's own Secret (the Secret itself stays, still owned);
+    /// a Secret it does not own, or none, is left alone.
+    public func clearToken(namespace: String, secretName: String, ownerUID: String) async throws(KubeError) {
+        let existing: Secret
+        do {
+            existing = try await client.get(Secret.self, namespace: namespace, name: secretName)
+        } catch where error.isNotFound {
+            return
+        }
+        guard existing.metadata.labels?[Self.managedByLabel] == Self.managedByValue,
+              (existing.metadata.ownerReferences ?? []).contains(where: { $0.uid == ownerUID }) else { return }
+        var cleared = existing
+        var data = existing.data ?? [:]
+        for key in ["token", "ARGOCD_AUTH_TOKEN", "expiresAt"] { data[key] = nil }
+        guard data != (existing.data ?? [:]) else { return }
+        cleared.data = data
+        _ = try await client.update(cleared)
+    }
+
     static func isOwned(_ secret: Secret, by target: TokenTarget) -> Bool {
         secret.metadata.labels?[managedByLabel] == managedByValue
             && (secret.metadata.ownerReferences ?? []).contains { $0.uid == target.owner.uid }

@@ -101,6 +101,13 @@ public actor TokenBroker {
         wake()
     }
 
+    /// The binding's ServiceAccount is gone: nothing is renewed, and the token it was issued is
+    /// taken out of its Secret (Argo CD refuses it already: its RBAC line is withdrawn).
+    public func revoke(bindingKey: String, namespace: String, secretName: String, ownerUID: String) async throws(KubeError) {
+        remove(bindingKey: bindingKey)
+        try await publisher.clearToken(namespace: namespace, secretName: secretName, ownerUID: ownerUID)
+    }
+
     public func remove(bindingKey: String) {
         if let target = entries[bindingKey]?.target { TokenMetrics.forget(target) }
         entries[bindingKey] = nil

@@ -26,6 +26,7 @@ struct BindingReconcileTests {
         defer { Task { await fixture.sim.shutdown() } }
         let (_, run) = await fixture.startController()
         defer { run.cancel() }
+        _ = try await fixture.client.create(ServiceAccount(metadata: ObjectMeta(name: "ci", namespace: "team-a")))
         _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
             "serviceAccount": ["name": "ci"],
             "policies": [["resource": "applications", "actions": ["get", "sync"], "object": "team-a/*"]],
@@ -34,6 +35,8 @@ struct BindingReconcileTests {
         let key = "policy.gitops-identity.team-a.deployer.csv"
         #expect(await eventually { (try? await fixture.rbacData()[key]) != nil })
         let csv = try #require(try await fixture.rbacData()[key])
+        // The status write follows the RBAC write; on a loaded machine a moment later.
+        #expect(await eventually { (try? await fixture.status("deployer", namespace: "team-a"))??["connectorID"]?.stringValue != nil })
         let connectorID = try #require(try await fixture.status("deployer", namespace: "team-a")?["connectorID"]?.stringValue)
         #expect(connectorID.hasPrefix("gitops-identity-"))
         #expect(csv.contains("p, role:gitops-identity.team-a.deployer, applications, sync, team-a/*, allow"))

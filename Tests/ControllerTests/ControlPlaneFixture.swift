@@ -64,6 +64,10 @@ struct ControlPlaneFixture {
 
     /// A service-account binding granting `sync` on `project/*`, created through the API.
     func createServiceAccountBinding(_ name: String = "deployer", namespace: String = "team-a", project: String = "team-a") async throws {
+        // The ServiceAccount it names exists: a binding's grants last only while it does.
+        if (try? await client.get(ServiceAccount.self, namespace: namespace, name: "ci")) == nil {
+            _ = try await client.create(ServiceAccount(metadata: ObjectMeta(name: "ci", namespace: namespace)))
+        }
         _ = try await client.create(binding(name, namespace: namespace, spec: [
             "serviceAccount": ["name": "ci"],
             "policies": [["resource": "applications", "actions": ["sync"], "object": .string("\(project)/*")]],

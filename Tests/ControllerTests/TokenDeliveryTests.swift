@@ -90,3 +90,32 @@ struct TokenDeliveryTests {
         #expect(message.contains("not managed by this binding"))
     }
 }
+
+/// DESIGN §4 / issue 14 item 4: grants never outlive their ServiceAccount.
+@Suite("controller: a deleted ServiceAccount revokes its binding")
+struct ServiceAccountRevocationTests {
+    @Test func deletingTheServiceAccountWithdrawsTheGrantAndTheTokenAndRecreatingItRestoresThem() async throws {
+        let local = try await LocalArgoCDFixture.start()
+        defer { Task { await local.shutdown() } }
+        let (_, run) = try await local.startController()
+        defer { run.cancel() }
+        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
+        let token = try #require(await local.secretToken())
+        #expect(await eventually { (try? await local.canI(token, "applications", "sync", "team-a/app"))?.body.contains("yes") == true })
+
+        try await local.client.delete(.serviceAccounts, namespace: "team-a", name: "ci")
+        // Argo CD refuses the outstanding token within seconds: its RBAC line is gone.
+        #expect(await eventually(timeout: .seconds(5)) {
+            (try? await local.canI(token, "applications", "sync", "team-a/app"))?.body.contains("no") == true
+        })
+        #expect(await eventually { await local.secretToken() == nil }, "the token is taken out of the Secret")
+        #expect(await eventually { await local.fixture.condition("TokenReady", of: "deployer", namespace: "team-a")?["reason"] == "ServiceAccountNotFound" })
+        #expect(await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "False")
+
+        _ = try await local.client.create(ServiceAccount(metadata: ObjectMeta(name: "ci", namespace: "team-a")))
+        #expect(await eventually(timeout: .seconds(60)) { await local.secretToken() != nil })
+        let renewed = try #require(await local.secretToken())
+        #expect(await eventually { (try? await local.canI(renewed, "applications", "sync", "team-a/app"))?.body.contains("yes") == true })
+    }
+}

@@ -68,6 +68,16 @@ import Testing
         #expect(result.plan.notes.contains(.connectorsKeyRemoved))
     }
 
+    /// Without openShiftOAuth argocd-operator refuses an empty spec.sso.dex.config ("must supply
+    /// valid dex configuration"): the last connector going leaves `connectors: []`, never nothing.
+    @Test func theLastConnectorGoingNeverEmptiesTheResourcesDexConfig() throws {
+        let created = try #require(Fixtures.written(DexConfigMerge.plan(current: nil, desired: try Fixtures.set(Fixtures.githubIssuer))))
+        let settings = ArgoCDDexSettings(provider: "dex", dexConfig: created, openShiftOAuth: false)
+        let result = ArgoCDResourceDexMerge.plan(current: settings, desired: .empty,
+                                                 recorded: [ConnectorID.forIssuer(Fixtures.githubIssuer)])
+        #expect(result.plan.change == .write("connectors: []\n"))
+    }
+
     @Test func extraConfigWinsOverSSODexConfig() throws {
         let settings = ArgoCDDexSettings(provider: "dex", dexConfig: "connectors: broken",
                                          extraConfigDexConfig: Fixtures.humanConfig, openShiftOAuth: false)

@@ -92,7 +92,7 @@ struct RequestTests {
 
     @Test func cancellationStopsABufferedRequest() async throws {
         let test = try await TestServer.start { _ in
-            try? await Task.sleep(for: .seconds(10))
+            try? await Task.sleep(for: .seconds(60))
             return .text(status: 200, "late")
         }
         defer { Task { await test.server.shutdown() } }
@@ -102,8 +102,8 @@ struct RequestTests {
         let start = ContinuousClock.now
         task.cancel()
         await #expect(throws: HTTPError.cancelled) { try await task.value }
-        // Well before the server's 10 s answer; libcurl notices the cancel at its next progress
-        // callback (about once a second when idle), later on a loaded machine.
-        #expect(ContinuousClock.now - start < .seconds(8))
+        // Long before the server's 60 s answer; libcurl notices the cancel at its next progress
+        // callback (about once a second when idle), several seconds later on a loaded machine.
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 }

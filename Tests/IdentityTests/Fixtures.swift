@@ -33,7 +33,7 @@ enum Fixture {
                                                       policyDefault: policyDefault, reachableConnectors: reachable))
             entries[issuer.name] = IssuerDirectory.Entry(spec: try? issuer.spec.get(), decision: decision)
         }
-        return IssuerDirectory(entries: entries, namespaceLabels: namespaceLabels)
+        return IssuerDirectory(entries: entries, namespaceLabels: namespaceLabels, clusterIssuerURL: settings.clusterIssuer?.url)
     }
 
     static let projects = [

@@ -40,11 +40,28 @@ import Testing
         ("IssuerUnreachable", decide(.success(github), reachable: false, failure: "HTTP 403")),
         ("Preflight", decide(.success(github), reachable: false)),
         ("Deleting", decide(.success(github), deleting: true)),
+        // Deleting wins over an unreachable issuer: its connector goes whatever the issuer answers.
+        ("Deleting", decide(.success(github), reachable: false, failure: "HTTP 503", deleting: true)),
     ])
     func eachCheckRefusesWithItsReason(reason: String, decision: IssuerDecision) {
         #expect(!decision.isReady)
         #expect(decision.reason == reason)
         #expect(!decision.message.isEmpty)
+    }
+
+    /// Two issuers of one URL that disagree on its CA cannot share a connector: neither is written.
+    @Test func issuersOfOneURLWithDifferentCAsAreLeftOut() throws {
+        let pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+        let directory = Fixture.issuers([
+            ClusterIdentityIssuer(name: "a", spec: .success(IssuerSpec(source: .url(Fixture.githubIssuer)))),
+            ClusterIdentityIssuer(name: "b", spec: .success(IssuerSpec(source: .url(Fixture.githubIssuer), caBundle: pem))),
+        ])
+        #expect(IdentityPlanner.connectorSet(directory).isEmpty)
+        let agreeing = Fixture.issuers([
+            ClusterIdentityIssuer(name: "a", spec: .success(IssuerSpec(source: .url(Fixture.githubIssuer)))),
+            ClusterIdentityIssuer(name: "b", spec: .success(IssuerSpec(source: .url(Fixture.githubIssuer), subjects: ["repo:acme/*"]))),
+        ])
+        #expect(IdentityPlanner.connectorSet(agreeing).ids == [ConnectorID.forIssuer(Fixture.githubIssuer)])
     }
 
     @Test func theDefaultPolicyGateOpensOnlyWhenAllowed() {

@@ -26,7 +26,7 @@ public struct ObservedDex: Sendable, Equatable {
         case let .supported(environment):
             if connector.hasInlineRootCAs, !environment.dex.readsInlineRootCAs {
                 return ("RootCAsUnsupported",
-                        "\(environment.source) is \(environment.dex), which reads rootCAs only as file paths (inline PEM needs Dex ≥ 2.42: Argo CD ≥ 3.1); writing connector \(connector.id) would stop Dex. Give the CA as a file in Dex's container, or upgrade")
+                        "\(environment.source) is \(environment.dex), which reads rootCAs only as file paths (inline PEM needs Dex ≥ 2.42: Argo CD ≥ 3.1); writing connector \(connector.id) would stop Dex. Leave caBundle out if the issuer's certificate is publicly trusted, or upgrade Argo CD")
             }
             return nil
         }

@@ -28,9 +28,13 @@ public enum IssuerPlanner {
         public var policyDefault: String?
         /// Connector ids whose preflight passed.
         public var reachableConnectors: Set<String>
+        /// Connector ids already in Dex's config: one with no recorded failure counts as
+        /// reachable, so a controller restart (no preflight yet) does not flip every issuer.
+        public var writtenConnectors: Set<String>
 
         public init(issuer: ClusterIdentityIssuer, clusterIssuer: IdentitySettings.ClusterIssuer?, dex: ObservedDex,
-                    policyDefault: String?, reachableConnectors: Set<String>) {
+                    policyDefault: String?, reachableConnectors: Set<String>, writtenConnectors: Set<String> = []) {
+            self.writtenConnectors = writtenConnectors
             self.issuer = issuer
             self.clusterIssuer = clusterIssuer
             self.dex = dex
@@ -58,19 +62,20 @@ public enum IssuerPlanner {
             // it makes a connector Dex can parse (URL and CA rules),
             let connector = try connectorRenders(url: url, rootCAs: rootCAs)
             decision.connector = connector
+            // an issuer being deleted only has its connector removed, reachable or not,
+            if input.issuer.isBeingDeleted {
+                throw NotReady(reason: "Deleting", message: "the issuer is being deleted; its connector is removed from Dex")
+            }
             // the Dex that runs can load that connector,
             try dexCanLoad(connector, dex: input.dex)
             // a non-empty policy.default would give every token of the issuer that role,
             try defaultPolicyGate(spec, policyDefault: input.policyDefault)
             // and Dex could fetch the issuer's discovery and keys (a failing connector stops Dex ≤ 2.44).
-            let reachable = input.reachableConnectors.contains(connector.id)
             let failure = input.dex.unreachable[connector.id]
+            let reachable = input.reachableConnectors.contains(connector.id) || (failure == nil && input.writtenConnectors.contains(connector.id))
             decision.reachable = reachable ? true : (failure == nil ? nil : false)
             decision.reachableMessage = reachable ? "discovery and keys fetched as Dex fetches them" : failure ?? "not checked yet"
             try issuerReachable(connector, reachable: reachable, failure: failure)
-            if input.issuer.isBeingDeleted {
-                throw NotReady(reason: "Deleting", message: "the issuer is being deleted; its connector is removed from Dex")
-            }
             decision.isReady = true
             decision.reason = "Ready"
             decision.message = "Dex may trust \(url) as connector \(connector.id)"

@@ -15,13 +15,16 @@ public enum IssuerStatusPlanner {
         public var decision: IssuerDecision
         /// The connector is in Dex's config exactly as rendered.
         public var written: Bool
+        /// Why Dex's config cannot be edited (a human broke it, the operator's rules), if so.
+        public var targetRefusal: String?
         /// The Dex probe's answer: true loaded, false "connector does not exist", nil not asked.
         public var dexLoaded: Bool?
         public var dexLoadedMessage: String
         public var now: Date
 
         public init(issuer: ClusterIdentityIssuer, decision: IssuerDecision, written: Bool, dexLoaded: Bool?,
-                    dexLoadedMessage: String, now: Date) {
+                    dexLoadedMessage: String, now: Date, targetRefusal: String? = nil) {
+            self.targetRefusal = targetRefusal
             self.issuer = issuer
             self.decision = decision
             self.written = written
@@ -47,6 +50,9 @@ public enum IssuerStatusPlanner {
         }
         if input.written {
             add(ConditionType.connectorWritten, .true, "ConnectorWritten", "connector \(decision.connector?.id ?? "") is in Argo CD's Dex config")
+        } else if let refusal = input.targetRefusal, decision.isReady {
+            add(ConditionType.connectorWritten, .false, "DexConfigRefused",
+                "\(refusal). The controller leaves this Dex config alone; fix it by hand and the connector is written")
         } else {
             add(ConditionType.connectorWritten, .false, decision.isReady ? "ConnectorPending" : "NotReady",
                 decision.isReady ? "the connector is written with the next Dex config change" : "written once the issuer is Ready")

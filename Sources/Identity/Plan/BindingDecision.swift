@@ -73,4 +73,6 @@ public enum RefusalReason {
     public static let issuerNotReady = "IssuerNotReady"
     /// The subject matches none of the issuer's `subjects` globs.
     public static let subjectNotAllowed = "SubjectNotAllowed"
+    /// The service-account binding's ServiceAccount does not exist: grants withdrawn, token removed.
+    public static let serviceAccountNotFound = "ServiceAccountNotFound"
 }

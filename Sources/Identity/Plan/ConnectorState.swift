@@ -28,7 +28,8 @@ public enum ConnectorState: Sendable, Hashable {
         case true?: return .loaded
         case false?: return .blocked(reason: "ConnectorNotLoaded",
                                      message: "connector \(grant.connectorID) is in Dex's config, but Dex answers that it has no such connector (see ClusterIdentityIssuer \(grant.issuerName)'s DexLoaded)")
-        case nil: return .pending
+        case nil: return .blocked(reason: "DexNotAnswering",
+                                  message: "connector \(grant.connectorID) is in Dex's config; Dex has not yet said it loaded it (see ClusterIdentityIssuer \(grant.issuerName)'s DexLoaded)")
         }
     }
 

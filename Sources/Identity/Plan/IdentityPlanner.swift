@@ -29,6 +29,7 @@ public enum IdentityPlanner {
             decisions[binding.key] = decide(binding)
         }
         refuseUserSubjectsBeforeArgoCD3(&decisions, argoCD: state.dex.assessment.environment?.argoCD)
+        withdrawGrantsOfMissingServiceAccounts(&decisions, bindings: state.bindings, missing: state.missingServiceAccounts)
         return IdentityPlan(decisions: decisions, connectors: connectorSet(state.issuers))
     }
 
@@ -38,9 +39,31 @@ public enum IdentityPlanner {
     public static func connectorSet(_ issuers: IssuerDirectory) -> ManagedConnectorSet {
         let ready = issuers.entries.values.filter(\.decision.isReady).compactMap(\.decision.connector)
         var urlsByID: [String: Set<String>] = [:]
-        for connector in ready { urlsByID[connector.id, default: []].insert(connector.issuer) }
-        let usable = ready.filter { (urlsByID[$0.id]?.count ?? 0) == 1 }
+        var caSetsByID: [String: Set<[String]>] = [:]
+        for connector in ready {
+            urlsByID[connector.id, default: []].insert(connector.issuer)
+            caSetsByID[connector.id, default: []].insert(connector.rootCAs)
+        }
+        // Two issuers of one URL must agree on its CA too: one connector cannot carry both.
+        let usable = ready.filter { (urlsByID[$0.id]?.count ?? 0) == 1 && (caSetsByID[$0.id]?.count ?? 0) == 1 }
         return (try? ManagedConnectorSet(usable)) ?? .empty
+    }
+
+    /// DESIGN §4: grants never outlive their ServiceAccount. While it is absent the binding's
+    /// RBAC key is withdrawn (Argo CD refuses its outstanding token at once) and its token is
+    /// removed; re-creating the ServiceAccount restores both.
+    private static func withdrawGrantsOfMissingServiceAccounts(_ decisions: inout [ObjectKey: BindingDecision], bindings: [CiIdentityBinding],
+                                                               missing: Set<ObjectKey>) {
+        guard !missing.isEmpty else { return }
+        for binding in bindings {
+            guard case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity,
+                  missing.contains(ObjectKey(namespace: binding.namespace, name: name)),
+                  let grant = decisions[binding.key]?.grant else { continue }
+            decisions[binding.key] = .refused(BindingRefusal(
+                reason: RefusalReason.serviceAccountNotFound,
+                message: "spec.serviceAccount.name: ServiceAccount \(binding.namespace)/\(name) does not exist; its Argo CD grants are withdrawn and its token removed until it exists again",
+                policyKey: grant.policyKey))
+        }
     }
 
     /// Argo CD before 3.0 enforces RBAC on Dex's encoded `sub`, never on

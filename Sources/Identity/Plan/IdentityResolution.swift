@@ -42,8 +42,12 @@ public struct IssuerDirectory: Sendable, Hashable {
     /// The controller probes Dex (it has --dex-url): then a connector counts as loaded only once
     /// the issuer's DexLoaded says so.
     public var probesDex: Bool
+    /// The cluster's own service-account issuer URL, whichever way an issuer declares it.
+    public var clusterIssuerURL: String?
 
-    public init(entries: [String: Entry] = [:], namespaceLabels: [String: [String: String]] = [:], probesDex: Bool = false) {
+    public init(entries: [String: Entry] = [:], namespaceLabels: [String: [String: String]] = [:], probesDex: Bool = false,
+                clusterIssuerURL: String? = nil) {
+        self.clusterIssuerURL = clusterIssuerURL
         self.entries = entries
         self.namespaceLabels = namespaceLabels
         self.probesDex = probesDex
@@ -112,7 +116,9 @@ enum IdentityResolution {
             return .failure(IdentityRefusal(reason: RefusalReason.subjectNotAllowed,
                                             message: "\(subjectField): ClusterIdentityIssuer \(name) admits only subjects matching \(spec.subjects.joined(separator: ", ")); this one does not"))
         }
-        let isCluster = spec.source == .serviceAccountIssuer
+        // The cluster's issuer however declared: by serviceAccountIssuer, or by its URL (DESIGN §4:
+        // an oidc binding of it may name only its own namespace's ServiceAccounts).
+        let isCluster = spec.source == .serviceAccountIssuer || connector.issuer == issuers.clusterIssuerURL
         return .success(ResolvedIdentity(
             issuerName: name, connector: connector, sub: sub,
             tenancyIdentity: tenancy ?? .oidc(issuer: connector.issuer, subject: sub), isClusterServiceAccountIssuer: isCluster,

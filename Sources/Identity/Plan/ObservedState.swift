@@ -1,5 +1,6 @@
 import ArgoRBAC
 import Compatibility
+import ControllerRuntime
 import DexConfig
 
 /// The settings of argocd-rbac-cm that planning reads, and the keys the controller owns there.
@@ -82,9 +83,13 @@ public struct ObservedState: Sendable {
     public var dex: ObservedDex
     /// The admins' issuers, decided, and the namespaces' labels.
     public var issuers: IssuerDirectory
+    /// ServiceAccounts that service-account bindings name and that do not exist.
+    public var missingServiceAccounts: Set<ObjectKey>
 
     public init(bindings: [CiIdentityBinding], dexTarget: ObservedDexTarget, rbac: ObservedRBACConfig,
-                appProjects: [AppProjectAdmission], settings: IdentitySettings, dex: ObservedDex, issuers: IssuerDirectory) {
+                appProjects: [AppProjectAdmission], settings: IdentitySettings, dex: ObservedDex, issuers: IssuerDirectory,
+                missingServiceAccounts: Set<ObjectKey> = []) {
+        self.missingServiceAccounts = missingServiceAccounts
         self.dex = dex
         self.issuers = issuers
         self.bindings = bindings

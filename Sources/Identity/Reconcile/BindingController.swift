@@ -13,6 +13,7 @@ public actor BindingController {
     private let configMaps: Informer<ConfigMap>
     private let issuers: Informer<KubeObject>
     private let namespaces: Informer<KubeObject>
+    private let serviceAccounts: Informer<KubeObject>
     private var connectorSync: ConnectorSync?
     private var synced = false
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
@@ -28,6 +29,7 @@ public actor BindingController {
         configMaps = Informer(client: client, resource: .configMaps, namespace: namespace, clock: options.clock)
         issuers = Informer(client: client, resource: IdentityResources.clusterIdentityIssuers, clock: options.clock)
         namespaces = Informer(client: client, resource: .namespaces, clock: options.clock)
+        serviceAccounts = Informer(client: client, resource: .serviceAccounts, clock: options.clock)
     }
 
     /// Asks for a reconcile of one binding (the token broker calls this when its view changes).
@@ -55,6 +57,7 @@ public actor BindingController {
         let deployments = await informerIfServed(IdentityResources.deployments)
         let view = ClusterView(bindings: bindings, configMaps: configMaps, appProjects: appProjects,
                                argoCDs: argoCDs, deployments: deployments, issuers: issuers, namespaces: namespaces,
+                               serviceAccounts: serviceAccounts,
                                settings: options.settings,
                                preflight: ConnectorPreflight(clusterCA: options.clusterCA, clock: options.clock,
                                                              fetch: options.preflightFetch),
@@ -74,13 +77,15 @@ public actor BindingController {
                                                 requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
         await InformerWiring(queue: queue, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
             .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
-                     issuers: issuers, namespaces: namespaces)
+                     issuers: issuers, namespaces: namespaces, serviceAccounts: serviceAccounts)
 
         await withTaskGroup(of: Void.self) { group in
             let bindings = self.bindings
             let configMaps = self.configMaps
             let issuers = self.issuers
             let namespaces = self.namespaces
+            let serviceAccounts = self.serviceAccounts
+            group.addTask { await serviceAccounts.run() }
             group.addTask { await bindings.run() }
             group.addTask { await configMaps.run() }
             group.addTask { await issuers.run() }
@@ -92,6 +97,7 @@ public actor BindingController {
             await configMaps.waitForSync()
             await issuers.waitForSync()
             await namespaces.waitForSync()
+            await serviceAccounts.waitForSync()
             await appProjects?.waitForSync()
             await argoCDs?.waitForSync()
             await deployments?.waitForSync()

@@ -32,7 +32,7 @@ struct BindingReconciler: Sendable {
         if let grant = decision.grant {
             connector = ConnectorState.of(grant, issuers: state.issuers, in: state.dexTarget, desired: plan.connectors, dex: state.dex)
         }
-        let token = await tokenReport(binding, decision: decision, connector: connector)
+        let token = try await tokenReport(binding, decision: decision, connector: connector)
         let desired = StatusPlanner.desiredStatus(StatusPlanner.Input(
             binding: binding, decision: decision, connector: connector, tokenReady: token?.tokenReady,
             tokenStatus: token?.tokenStatus, now: options.clock.now()))
@@ -50,8 +50,16 @@ struct BindingReconciler: Sendable {
     }
 
     private func tokenReport(_ binding: CiIdentityBinding, decision: BindingDecision,
-                             connector: ConnectorState) async -> TokenReport? {
+                             connector: ConnectorState) async throws(KubeError) -> TokenReport? {
         guard let broker = options.tokenDelivery else { return nil }
+        if case let .refused(refusal) = decision, refusal.reason == RefusalReason.serviceAccountNotFound,
+           case let .success(spec) = binding.spec, let uid = binding.uid {
+            try await broker.revoke(binding.key, secretName: spec.secretName ?? "\(binding.name)-argocd-token", ownerUID: uid)
+            return TokenReport(tokenReady: Condition(type: ConditionType.tokenReady, status: .false, observedGeneration: binding.generation,
+                                                     lastTransitionTime: "", reason: RefusalReason.serviceAccountNotFound,
+                                                     message: "the token was removed from the Secret; a new one is issued once the ServiceAccount exists"),
+                               tokenStatus: .null)
+        }
         guard let grant = decision.grant, case let .success(spec) = binding.spec,
               case let .serviceAccount(account, _) = spec.identity else {
             await broker.forget(binding.key)

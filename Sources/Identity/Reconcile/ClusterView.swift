@@ -1,4 +1,5 @@
 import Compatibility
+import DexConfig
 import ControllerRuntime
 import Kube
 
@@ -15,6 +16,8 @@ struct ClusterView: Sendable {
     /// The admins' ClusterIdentityIssuers, and the namespaces (their labels) for namespaceSelector.
     let issuers: Informer<KubeObject>
     let namespaces: Informer<KubeObject>
+    /// ServiceAccounts everywhere: a binding's grants last only while its ServiceAccount exists.
+    let serviceAccounts: Informer<KubeObject>
     let settings: IdentitySettings
     let preflight: ConnectorPreflight
     /// Whether the controller can ask Dex which connectors it loaded (it has --dex-url).
@@ -54,19 +57,28 @@ struct ClusterView: Sendable {
         }
         let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures(),
                               unreachableSince: await preflight.knownFailingSince())
-        return ObservedState(bindings: await memo.bindings(from: bindingObjects), dexTarget: dexTarget,
+        let bindings = await memo.bindings(from: bindingObjects)
+        var missing: Set<ObjectKey> = []
+        for binding in bindings {
+            guard case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity else { continue }
+            let key = ObjectKey(namespace: binding.namespace, name: name)
+            if await serviceAccounts.get(key) == nil { missing.insert(key) }
+        }
+        return ObservedState(bindings: bindings, dexTarget: dexTarget,
                              rbac: rbac, appProjects: projects, settings: settings, dex: dex,
-                             issuers: await issuerDirectory(dex: dex, rbac: rbac))
+                             issuers: await issuerDirectory(dex: dex, rbac: rbac, dexTarget: dexTarget), missingServiceAccounts: missing)
     }
 
     /// Every issuer decided against the current Dex, RBAC settings and preflight results.
-    func issuerDirectory(dex: ObservedDex, rbac: ObservedRBACConfig) async -> IssuerDirectory {
+    func issuerDirectory(dex: ObservedDex, rbac: ObservedRBACConfig, dexTarget: ObservedDexTarget) async -> IssuerDirectory {
         let reachable = await preflight.knownReachable()
+        let written = Set((try? ManagedConnectorPresence.managedIDs(in: dexTarget.effectiveDexConfig, recorded: dexTarget.recorded).get()) ?? [])
         var entries: [String: IssuerDirectory.Entry] = [:]
         for object in await issuers.list() {
             guard let issuer = ClusterIdentityIssuer(object) else { continue }
             let decision = IssuerPlanner.decide(.init(issuer: issuer, clusterIssuer: settings.clusterIssuer, dex: dex,
-                                                      policyDefault: rbac.policyDefault, reachableConnectors: reachable))
+                                                      policyDefault: rbac.policyDefault, reachableConnectors: reachable,
+                                                      writtenConnectors: written))
             // Only what was probed for this very connector (a spec change makes another one).
             let probed = issuer.status.connectorID != nil && issuer.status.connectorID == decision.connector?.id
             let loaded = issuer.status.condition(IssuerStatusPlanner.ConditionType.dexLoaded).flatMap { condition -> Bool? in
@@ -83,7 +95,8 @@ struct ClusterView: Sendable {
         for namespace in await namespaces.list() {
             if let name = namespace.metadata.name { labels[name] = namespace.metadata.labels ?? [:] }
         }
-        return IssuerDirectory(entries: entries, namespaceLabels: labels, probesDex: probesDex)
+        return IssuerDirectory(entries: entries, namespaceLabels: labels, probesDex: probesDex,
+                               clusterIssuerURL: settings.clusterIssuer?.url)
     }
 
     /// What the caches say about the Dex that runs.

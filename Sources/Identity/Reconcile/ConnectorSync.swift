@@ -53,6 +53,8 @@ actor ConnectorSync {
 
     /// How long a connector that failed its preflight waits before the next try.
     static let preflightRetry: Duration = .seconds(30)
+    /// How often the issuers of written connectors are preflighted again.
+    static let writtenRecheck: Duration = .seconds(60)
 
     func run() async throws(KubeError) -> Outcome {
         statistics.runs += 1
@@ -74,18 +76,30 @@ actor ConnectorSync {
                 await noteRefusal(refusal.message)
                 return Outcome(retryAfter: nil, requeueIssuers: preflightChanged)
             }
-            let (desired, held) = Self.desired(state, now: clock.now())
-            let outcome = Outcome(retryAfter: held ? Self.preflightRetry : nil, requeueIssuers: preflightChanged)
+            var (desired, held) = Self.desired(state, now: clock.now())
+            // A Dex that stops on a connector it cannot open must never be restarted with one
+            // that fails now: when this plan writes anyway, the failing ones are left out of it.
+            let skips = state.dex.assessment.environment?.skipsFailedConnectors ?? false
+            if !skips, snapshot.observed.plan(desired: desired).change.isWrite {
+                desired = desired.filter { state.dex.unreachable[$0.id] == nil }
+            }
+            // Written connectors are checked again every minute (their issuer may go away), and
+            // held ones every preflight retry.
+            let recheck = desired.isEmpty ? nil : Self.writtenRecheck
+            let outcome = Outcome(retryAfter: held ? Self.preflightRetry : recheck, requeueIssuers: preflightChanged)
             // A write that would come too soon after the last one waits for its turn.
             if let wait = spacing.wait(now: clock.now()), snapshot.observed.plan(desired: desired).change.isWrite {
                 statistics.deferred += 1
                 return Outcome(retryAfter: wait, requeueIssuers: preflightChanged)
             }
+            let refusalBefore = statistics.lastRefusal
+            var wrote = false
             do {
                 switch try await store.apply(desired, to: snapshot) {
                 case .unchanged:
                     await noteRefusal(nil)
                 case .written:
+                    wrote = true
                     statistics.writes += 1
                     spacing.lastWrite = clock.now()
                     await noteRefusal(nil)
@@ -98,7 +112,9 @@ actor ConnectorSync {
                     Counter(label: "gitops_identity_dex_config_refusals_total").increment()
                     await noteRefusal(reason)
                 }
-                return Outcome(retryAfter: outcome.retryAfter, requeueIssuers: true)
+                let refusalChanged = statistics.lastRefusal != refusalBefore
+                // Issuers look again only when something they report on changed.
+                return Outcome(retryAfter: outcome.retryAfter, requeueIssuers: outcome.requeueIssuers || wrote || refusalChanged)
             } catch where error.isConflict || error.isAlreadyExists {
                 // Someone (a human, the operator) wrote in between: read again and re-plan.
                 statistics.conflicts += 1

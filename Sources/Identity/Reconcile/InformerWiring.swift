@@ -11,7 +11,8 @@ struct InformerWiring: Sendable {
 
     func connect(bindings: Informer<KubeObject>, configMaps: Informer<ConfigMap>,
                  appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?,
-                 deployments: Informer<KubeObject>? = nil, issuers: Informer<KubeObject>, namespaces: Informer<KubeObject>) async {
+                 deployments: Informer<KubeObject>? = nil, issuers: Informer<KubeObject>, namespaces: Informer<KubeObject>,
+                 serviceAccounts: Informer<KubeObject>) async {
         let queue = self.queue
         let debounce = connectorDebounce
         let enqueue: @Sendable ([WorkKey], Bool) -> Void = { keys, sync in
@@ -29,9 +30,27 @@ struct InformerWiring: Sendable {
         await issuers.addHandlers(Informer<KubeObject>.Handlers(
             onAdd: { object in enqueue([.issuer(object.metadata.name ?? ""), .allBindings], true) },
             onUpdate: { old, new in
-                enqueue([.issuer(new.metadata.name ?? ""), .allBindings], Self.mayChangeConnectors(old, new))
+                // Its own status writes concern the bindings (they mirror DexLoaded), not the
+                // issuer itself: re-reconciling it on them would probe Dex in a loop.
+                let changed = Self.mayChangeConnectors(old, new) || old.metadata.finalizers != new.metadata.finalizers
+                enqueue(changed ? [.issuer(new.metadata.name ?? ""), .allBindings] : [.allBindings], Self.mayChangeConnectors(old, new))
             },
             onDelete: { object in enqueue([.issuer(object.metadata.name ?? ""), .allBindings], true) }))
+        // A ServiceAccount appearing or going concerns the bindings that name it, found by index.
+        await bindings.addIndex(Self.serviceAccountIndex) { object in
+            guard let namespace = object.metadata.namespace, let name = object.spec?["serviceAccount"]?["name"]?.stringValue else { return [] }
+            return [namespace + "/" + name]
+        }
+        let accountChanged: @Sendable (KubeObject) -> Void = { account in
+            guard let namespace = account.metadata.namespace, let name = account.metadata.name else { return }
+            Task {
+                for binding in await bindings.list(index: Self.serviceAccountIndex, value: namespace + "/" + name) {
+                    await queue.add(.binding(ObjectKey(binding.metadata)))
+                }
+            }
+        }
+        await serviceAccounts.addHandlers(Informer<KubeObject>.Handlers(
+            onAdd: accountChanged, onUpdate: { _, _ in }, onDelete: accountChanged))
         // Namespace labels feed issuers' namespaceSelectors.
         await namespaces.addHandlers(Informer<KubeObject>.Handlers(
             onAdd: { _ in enqueue([.allBindings], false) },
@@ -58,6 +77,8 @@ struct InformerWiring: Sendable {
             onDelete: { _ in sharedChanged() })
         await deployments?.addHandlers(imageChange)
     }
+
+    static let serviceAccountIndex = "serviceAccount"
 
     static func isArgoCDConfig(_ meta: ObjectMeta) -> Bool {
         meta.name == IdentityResources.argoCDConfigMap || meta.name == IdentityResources.argoCDRBACConfigMap

@@ -48,8 +48,13 @@ struct IssuerReconciler: Sendable {
         } else if written {
             dexMessage = "no --dex-url to probe Dex with"
         }
+        var refusal: String?
+        if case let .refused(reason) = state.dexTarget.plan(desired: IdentityPlanner.connectorSet(state.issuers)).change {
+            refusal = reason.reason
+        }
         let desired = IssuerStatusPlanner.desiredStatus(.init(issuer: issuer, decision: decision, written: written,
-                                                               dexLoaded: dexLoaded, dexLoadedMessage: dexMessage, now: options.clock.now()))
+                                                               dexLoaded: dexLoaded, dexLoadedMessage: dexMessage, now: options.clock.now(),
+                                                               targetRefusal: refusal))
         if desired != issuer.status {
             do {
                 try await writes.writeStatus(desired, of: issuer)

@@ -38,4 +38,7 @@ public protocol TokenDelivery: Sendable {
     func ensureToken(for grant: ServiceAccountGrant, connectorLoaded: Bool) async -> TokenReport
     /// The binding is refused, no longer a service-account binding, or being deleted.
     func forget(_ binding: ObjectKey) async
+    /// The binding's ServiceAccount does not exist: stop renewing and take the token out of the
+    /// binding's own Secret.
+    func revoke(_ binding: ObjectKey, secretName: String, ownerUID: String) async throws(KubeError)
 }

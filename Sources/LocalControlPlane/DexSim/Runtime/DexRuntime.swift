@@ -119,6 +119,8 @@ public actor DexRuntime {
 
     private func restartAfterProbe(_ json: JSONValue, sequence: Int, delay: Duration) async {
         guard sequence == startSequence else { return }
+        // This task is the restart: forget it, or start() would cancel the very fetches it makes.
+        livenessRestart = nil
         await start(json, backoff: delay)
     }
 
