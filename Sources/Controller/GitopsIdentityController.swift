@@ -58,7 +58,8 @@ public actor GitopsIdentityController {
             let namespace = configuration.leaderElectionNamespace ?? client.config.namespace
             let elector = LeaderElector(configuration: .init(namespace: namespace, name: configuration.leaderElectionID,
                                                              identity: configuration.identity),
-                                        store: KubeLeaseStore(client: client), clock: clock)
+                                        store: KubeLeaseStore(client: client), clock: clock,
+                                        report: { [logger] line in logger.error("\(line)") })
             logger.info("waiting for leadership", metadata: ["lease": .string("\(namespace)/\(configuration.leaderElectionID)")])
             await elector.run { [self] in
                 await self.lead(issuer: issuer, dexVersion: dexVersion)

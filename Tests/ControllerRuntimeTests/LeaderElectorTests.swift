@@ -118,4 +118,26 @@ struct LeaderElectorTests {
         #expect(store.holder == "intruder")
         run.cancel()
     }
+
+    /// A Lease the candidate may not read (RBAC) is reported, once, instead of waited on in silence.
+    @Test func aFailureToReadTheLeaseIsReportedOnceUntilItChanges() async {
+        let reports = Mutex<[String]>([])
+        let elector = LeaderElector(configuration: .init(namespace: "gitops-identity", name: "gitops-identity-leader", identity: "a"),
+                                    store: ForbiddenLeaseStore(), clock: ManualClock(), report: { line in reports.withLock { $0.append(line) } })
+        #expect(await !elector.tryAcquireOrRenew())
+        #expect(await !elector.tryAcquireOrRenew())
+        let lines = reports.withLock { $0 }
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("error retrieving resource lock gitops-identity/gitops-identity-leader") == true)
+        #expect(lines.first?.contains("forbidden") == true)
+    }
+}
+
+/// A Lease the caller's RBAC does not cover.
+struct ForbiddenLeaseStore: LeaseStore {
+    func get(namespace: String, name: String) async throws(KubeError) -> Lease {
+        throw .forbidden("leases.coordination.k8s.io \"\(name)\" is forbidden: User \"system:serviceaccount:x:y\" cannot get resource \"leases\"")
+    }
+    func create(_ lease: Lease) async throws(KubeError) -> Lease { throw .forbidden("forbidden") }
+    func update(_ lease: Lease) async throws(KubeError) -> Lease { throw .forbidden("forbidden") }
 }

@@ -34,8 +34,14 @@ public actor LeaderElector {
     private var observedAt: Date?
     private var current: Lease?
     public private(set) var isLeader = false
+    /// Told each new failure to read or write the Lease (client-go logs "error retrieving resource
+    /// lock"), once until it changes or clears: a forbidden Lease must not wait in silence.
+    private let report: @Sendable (String) -> Void
+    private var lastFailure: String?
 
-    public init(configuration: Configuration, store: LeaseStore, clock: ControllerClock = SystemClock()) {
+    public init(configuration: Configuration, store: LeaseStore, clock: ControllerClock = SystemClock(),
+                report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.report = report
         precondition(configuration.leaseDuration > configuration.renewDeadline
                      && configuration.renewDeadline.timeInterval > 1.2 * configuration.retryPeriod.timeInterval,
                      "leaseDuration > renewDeadline > 1.2 × retryPeriod")
@@ -97,11 +103,14 @@ public actor LeaderElector {
             do {
                 current = try await store.create(Lease(metadata: ObjectMeta(name: configuration.name, namespace: configuration.namespace), spec: mine))
                 observe(mine, at: now)
+                lastFailure = nil
                 return true
             } catch {
+                fail("error initially creating leader election record", error)
                 return false
             }
         } catch {
+            fail("error retrieving resource lock \(configuration.namespace)/\(configuration.name)", error)
             return false
         }
 
@@ -124,10 +133,20 @@ public actor LeaderElector {
         do {
             current = try await store.update(updated)
             observe(updated.spec, at: now)
+            lastFailure = nil
             return true
         } catch {
+            // A conflict is another candidate winning the race, not a failure to report.
+            if !error.isConflict { fail("failed to update lock \(configuration.namespace)/\(configuration.name)", error) }
             return false
         }
+    }
+
+    private func fail(_ what: String, _ error: KubeError) {
+        let message = "\(what): \(error)"
+        guard message != lastFailure else { return }
+        lastFailure = message
+        report(message)
     }
 
     /// Gives the lease up so that another replica can take it at once. The record is read
