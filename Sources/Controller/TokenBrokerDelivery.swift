@@ -26,7 +26,7 @@ final class TokenBrokerDelivery: TokenDelivery {
         await broker.ensure(TokenTarget(
             bindingKey: grant.binding.description, namespace: grant.binding.namespace ?? "", serviceAccount: grant.serviceAccount,
             secretName: grant.secretName, connectorID: grant.connectorID, expectedGroup: grant.subject,
-            owner: grant.owner, renewAtFraction: grant.renewAtFraction ?? 2.0 / 3.0))
+            owner: grant.owner, renewAtFraction: grant.renewAtFraction ?? 2.0 / 3.0, renewBefore: grant.renewBefore))
         guard let status = await broker.status(of: grant.binding.description) else {
             return TokenReport(tokenReady: condition(.unknown, "TokenPending", "the first token is being issued"), tokenStatus: nil)
         }

@@ -5,11 +5,14 @@ public enum RenewalSchedule {
     /// Renew after `fraction` of the lifetime, minus up to `jitter` of the lifetime so that many
     /// tokens issued together do not all renew in the same instant. Never earlier than 10% of
     /// the lifetime, never later than 30 s before expiry.
-    public static func renewAt(issuedAt: Date, expiresAt: Date, fraction: Double, jitter: Double = 0.05,
-                               random: Double = Double.random(in: 0...1)) -> Date {
+    /// - renewBefore: `spec.renewBefore`, when set, wins over `fraction`: renew that long before
+    ///   expiry (cert-manager's meaning), with the same jitter and bounds.
+    public static func renewAt(issuedAt: Date, expiresAt: Date, fraction: Double, renewBefore: TimeInterval? = nil,
+                               jitter: Double = 0.05, random: Double = Double.random(in: 0...1)) -> Date {
         let lifetime = max(expiresAt.timeIntervalSince(issuedAt), 0)
         let clampedFraction = min(max(fraction, 0.1), 0.95)
-        var offset = lifetime * clampedFraction - lifetime * jitter * min(max(random, 0), 1)
+        let planned = renewBefore.map { lifetime - $0 } ?? lifetime * clampedFraction
+        var offset = planned - lifetime * jitter * min(max(random, 0), 1)
         offset = max(offset, lifetime * 0.1)
         offset = min(offset, max(lifetime - 30, lifetime * 0.1))
         return issuedAt.addingTimeInterval(offset)

@@ -258,7 +258,8 @@ public actor TokenBroker {
             current.expiresAt = token.expiresAt
             current.keyID = token.keyID
             current.lastRenewedAt = now
-            current.renewAt = RenewalSchedule.renewAt(issuedAt: now, expiresAt: token.expiresAt, fraction: target.renewAtFraction)
+            current.renewAt = RenewalSchedule.renewAt(issuedAt: now, expiresAt: token.expiresAt, fraction: target.renewAtFraction,
+                                                    renewBefore: target.renewBefore)
             current.state = .ready
             entries[key] = current
             if let renewAt = current.renewAt { schedule.schedule(key, at: renewAt, replace: true) }

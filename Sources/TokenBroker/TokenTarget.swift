@@ -14,11 +14,14 @@ public struct TokenTarget: Sendable, Equatable {
     public var expectedGroup: String?
     /// The binding, as the Secret's controller owner (garbage-collected with it).
     public var owner: OwnerReference
-    /// Renew once this fraction of the token's lifetime has passed.
+    /// Renew once this fraction of the token's lifetime has passed…
     public var renewAtFraction: Double
+    /// …or, when set (`spec.renewBefore`), this long before it expires.
+    public var renewBefore: TimeInterval?
 
     public init(bindingKey: String, namespace: String, serviceAccount: String, secretName: String, connectorID: String,
-                expectedGroup: String?, owner: OwnerReference, renewAtFraction: Double = 2.0 / 3.0) {
+                expectedGroup: String?, owner: OwnerReference, renewAtFraction: Double = 2.0 / 3.0, renewBefore: TimeInterval? = nil) {
+        self.renewBefore = renewBefore
         self.bindingKey = bindingKey
         self.namespace = namespace
         self.serviceAccount = serviceAccount

@@ -119,3 +119,28 @@ struct ServiceAccountRevocationTests {
         #expect(await eventually { (try? await local.canI(renewed, "applications", "sync", "team-a/app"))?.body.contains("yes") == true })
     }
 }
+
+/// Issue 14: `spec.renewBefore` is honoured (it was in the CRD and read by no code).
+@Suite("controller: renewBefore")
+struct RenewBeforeTests {
+    @Test func renewBeforeSetsTheRenewalTimeFromExpiry() async throws {
+        let local = try await LocalArgoCDFixture.start()
+        defer { Task { await local.shutdown() } }
+        let (_, run) = try await local.startController()
+        defer { run.cancel() }
+        _ = try await local.client.create(local.fixture.binding("deployer", namespace: "team-a", spec: [
+            "serviceAccount": ["name": "ci"], "renewBefore": "20h",
+            "policies": [["resource": "applications", "actions": ["get", "sync"], "object": "team-a/*"]],
+        ]), ControlPlaneFixture.bindings)
+        #expect(await eventually(timeout: .seconds(60)) {
+            (try? await local.fixture.status("deployer", namespace: "team-a"))??["token"]?["renewAt"] != nil
+        })
+        let token = try #require(try await local.fixture.status("deployer", namespace: "team-a")?["token"])
+        let format = ISO8601DateFormatter()
+        let expires = try #require(token["expiresAt"]?.stringValue.flatMap(format.date(from:)))
+        let renews = try #require(token["renewAt"]?.stringValue.flatMap(format.date(from:)))
+        // Dex's tokens live 24 h: renewal 20 h before expiry, earlier by up to 5 % of the lifetime (jitter).
+        let before = expires.timeIntervalSince(renews)
+        #expect(before >= 20 * 3600 - 1 && before <= 20 * 3600 + 0.05 * 86_400 + 1, "renews \(before) s before expiry")
+    }
+}

@@ -90,4 +90,19 @@ import Testing
                                 metadata: ObjectMeta(namespace: "team-a"))
         #expect(CiIdentityBinding(object) == nil)
     }
+
+    @Test(arguments: [("1h", 3_600.0), ("30m", 1_800.0), ("1h30m", 5_400.0), ("90s", 90.0), ("1.5h", 5_400.0), ("500ms", 0.5)])
+    func renewBeforeReadsGoDurations(text: String, seconds: Double) throws {
+        let spec = try BindingSpecParser.parse(["serviceAccount": ["name": "ci"], "renewBefore": .string(text)]).get()
+        #expect(spec.renewBefore == seconds)
+    }
+
+    @Test(arguments: ["1d", "h", "-1h", "1h 30m", ""])
+    func renewBeforeRefusesWhatGoWouldNot(text: String) {
+        guard case let .failure(error) = BindingSpecParser.parse(["serviceAccount": ["name": "ci"], "renewBefore": .string(text)]) else {
+            Issue.record("expected a parse error for \(text)")
+            return
+        }
+        #expect(error.field == "spec.renewBefore")
+    }
 }

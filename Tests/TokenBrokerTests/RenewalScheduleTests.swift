@@ -42,4 +42,13 @@ struct RenewalScheduleTests {
         let at = RenewalSchedule.retryAt(now: t0, failures: 10, currentExpiry: expiry)
         #expect(at == expiry.addingTimeInterval(-5))
     }
+
+    /// `spec.renewBefore` (cert-manager's meaning): renew that long before expiry, within the same bounds.
+    @Test(arguments: [(3_600.0, 86_400.0 - 3_600), (60.0, 86_400.0 - 60), (86_000.0, 8_640.0), (10.0, 86_400.0 - 30)])
+    func renewBeforeCountsBackFromExpiry(renewBefore: Double, expectedOffset: Double) {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let at = RenewalSchedule.renewAt(issuedAt: t0, expiresAt: t0.addingTimeInterval(86_400), fraction: 2.0 / 3.0,
+                                         renewBefore: renewBefore, jitter: 0)
+        #expect(at.timeIntervalSince(t0) == expectedOffset)
+    }
 }

@@ -21,11 +21,14 @@ public struct BindingSpec: Sendable, Hashable {
     public var policies: [RawPolicyGrant]
     /// Service-account bindings only; `nil` means the default `<metadata.name>-argocd-token`.
     public var secretName: String?
-    /// Service-account bindings only: renew once this fraction of the token's lifetime passed.
+    /// Service-account bindings only: renew once this fraction of the token's lifetime passed…
     public var renewAtFraction: Double?
+    /// …or this many seconds before it expires (`spec.renewBefore`, a Go duration).
+    public var renewBefore: Double?
 
     public init(identity: BindingIdentitySpec, subjectMode: SubjectMode = .group,
-                policies: [RawPolicyGrant], secretName: String? = nil, renewAtFraction: Double? = nil) {
+                policies: [RawPolicyGrant], secretName: String? = nil, renewAtFraction: Double? = nil, renewBefore: Double? = nil) {
+        self.renewBefore = renewBefore
         self.identity = identity
         self.subjectMode = subjectMode
         self.policies = policies

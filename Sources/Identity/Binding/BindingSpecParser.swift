@@ -31,8 +31,21 @@ public enum BindingSpecParser {
             }
             renewAtFraction = fraction
         }
+        var renewBefore: Double?
+        if let text = try optionalString(spec["renewBefore"], field: "spec.renewBefore") {
+            guard let seconds = GoDurationText.seconds(text), seconds > 0 else {
+                throw BindingParseError(field: "spec.renewBefore", reason: "must be a Go duration such as 1h or 30m")
+            }
+            renewBefore = seconds
+        }
+        if renewBefore != nil, renewAtFraction != nil {
+            throw BindingParseError(field: "spec", reason: "sets both renewBefore and renewAtFraction; keep one")
+        }
+        if renewBefore != nil, !identity.isServiceAccount {
+            throw BindingParseError(field: "spec.renewBefore", reason: "applies only to serviceAccount bindings; remove it")
+        }
         return BindingSpec(identity: identity, subjectMode: subjectMode, policies: policies, secretName: secretName,
-                           renewAtFraction: renewAtFraction)
+                           renewAtFraction: renewAtFraction, renewBefore: renewBefore)
     }
 
     private static func parseIdentity(_ spec: JSONValue) throws(BindingParseError) -> BindingIdentitySpec {

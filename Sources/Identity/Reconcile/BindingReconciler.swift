@@ -71,7 +71,7 @@ struct BindingReconciler: Sendable {
             owner: OwnerReference(apiVersion: IdentityResources.ciIdentityBindings.apiVersion,
                                   kind: IdentityResources.ciIdentityBindings.kind, name: binding.name,
                                   uid: binding.uid ?? "", controller: true, blockOwnerDeletion: true),
-            renewAtFraction: spec.renewAtFraction), connectorLoaded: connector == .loaded)
+            renewAtFraction: spec.renewAtFraction, renewBefore: spec.renewBefore), connectorLoaded: connector == .loaded)
     }
 
     /// Removes the grant, then releases the binding. The connector is the issuer's: a binding's

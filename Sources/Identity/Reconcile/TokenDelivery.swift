@@ -1,3 +1,4 @@
+import Foundation
 import ControllerRuntime
 import JSON
 import Kube
@@ -14,6 +15,8 @@ public struct ServiceAccountGrant: Sendable, Equatable {
     public var owner: OwnerReference
     /// `spec.renewAtFraction`, when set.
     public var renewAtFraction: Double?
+    /// `spec.renewBefore`, when set, in seconds.
+    public var renewBefore: TimeInterval? = nil
 }
 
 /// What the broker reports for status: the `TokenReady` condition and `status.token`.
