@@ -1,13 +1,14 @@
 import Controller
 import ControllerRuntime
 import Foundation
-import Identity
 import HTTP
+import Identity
 import JSON
 import Kube
 import LocalControlPlane
 import Logging
 import Synchronization
+import Testing
 
 /// The whole local control plane (API server, Dex, Argo CD) plus a client, the CRD and a
 /// team namespace with a ServiceAccount: everything the controller's token path touches.
@@ -74,6 +75,15 @@ struct LocalArgoCDFixture {
             "serviceAccount": ["name": "ci"],
             "policies": [["resource": "applications", "actions": ["get", "sync"], "object": .string(object)]],
         ])
+    }
+
+    /// Creates the `deployer` service-account binding and waits for a token Argo CD accepts with its grant.
+    func deployerToken() async throws -> String {
+        _ = try await client.create(serviceAccountBinding(), ControlPlaneFixture.bindings)
+        #expect(await eventually(timeout: .seconds(90)) { await secretToken() != nil })
+        guard let token = await secretToken() else { throw MissingValue() }
+        #expect(await eventually { (try? await canI(token, "applications", "sync", "team-a/app"))?.body.contains("yes") == true })
+        return token
     }
 
     func secretToken(_ name: String = "deployer-argocd-token") async -> String? {

@@ -52,10 +52,7 @@ struct TokenDeliveryTests {
         defer { Task { await local.shutdown() } }
         let (_, run) = try await local.startController()
         defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
-        let first = try #require(await local.secretToken())
-        #expect(try await local.canI(first, "applications", "sync", "team-a/app").body.contains("yes"))
+        let first = try await local.deployerToken()
 
         // An admin changes dex.config (a new human connector): Argo CD restarts Dex, new keys.
         let generation = await local.argo.dex.restartCount
@@ -99,10 +96,7 @@ struct ServiceAccountRevocationTests {
         defer { Task { await local.shutdown() } }
         let (_, run) = try await local.startController()
         defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
-        let token = try #require(await local.secretToken())
-        #expect(await eventually { (try? await local.canI(token, "applications", "sync", "team-a/app"))?.body.contains("yes") == true })
+        let token = try await local.deployerToken()
 
         try await local.client.delete(.serviceAccounts, namespace: "team-a", name: "ci")
         // Argo CD refuses the outstanding token within seconds: its RBAC line is gone.
