@@ -33,31 +33,45 @@ public struct SecretPublisher: Sendable {
         return data
     }
 
+    /// The binding's Secret as it stands, read before anything is minted: nil when absent; a
+    /// Secret the binding does not own refuses the whole issue, so nothing is minted or
+    /// exchanged for a token that could never be published.
+    public func ownedSecret(for target: TokenTarget) async throws(PublishError) -> Secret? {
+        let existing: Secret
+        do {
+            existing = try await client.get(Secret.self, namespace: target.namespace, name: target.secretName)
+        } catch where error.isNotFound {
+            return nil
+        } catch {
+            throw .api(error)
+        }
+        guard Self.isOwned(existing, by: target) else {
+            throw PublishError.foreignSecret("Secret \(target.namespace)/\(target.secretName) exists and is not managed by this binding; delete it or choose another spec.secretName")
+        }
+        return existing
+    }
+
     public func publish(token: String, expiresAt: Date, target: TokenTarget) async throws(PublishError) {
+        try await publish(token: token, expiresAt: expiresAt, target: target, over: try await ownedSecret(for: target))
+    }
+
+    /// Writes over the Secret read by `ownedSecret(for:)` (its resourceVersion makes the write
+    /// conditional), or creates it when there was none.
+    public func publish(token: String, expiresAt: Date, target: TokenTarget, over existing: Secret?) async throws(PublishError) {
         let data = Self.data(token: token, expiresAt: expiresAt, argoCDServer: argoCDServer)
         do {
-            let existing = try await client.get(Secret.self, namespace: target.namespace, name: target.secretName)
-            guard Self.isOwned(existing, by: target) else {
-                throw PublishError.foreignSecret("Secret \(target.namespace)/\(target.secretName) exists and is not managed by this binding; delete it or choose another spec.secretName")
-            }
-            var updated = existing
-            updated.data = data
-            updated.metadata.labels = (existing.metadata.labels ?? [:]).merging([Self.managedByLabel: Self.managedByValue]) { _, new in new }
-            _ = try await client.update(updated)
-        } catch let error as PublishError {
-            throw error
-        } catch let error as KubeError where error.isNotFound {
-            var meta = ObjectMeta(name: target.secretName, namespace: target.namespace, labels: [Self.managedByLabel: Self.managedByValue])
-            meta.ownerReferences = [target.owner]
-            do {
+            if let existing {
+                var updated = existing
+                updated.data = data
+                updated.metadata.labels = (existing.metadata.labels ?? [:]).merging([Self.managedByLabel: Self.managedByValue]) { _, new in new }
+                _ = try await client.update(updated)
+            } else {
+                var meta = ObjectMeta(name: target.secretName, namespace: target.namespace, labels: [Self.managedByLabel: Self.managedByValue])
+                meta.ownerReferences = [target.owner]
                 _ = try await client.create(Secret(metadata: meta, type: "Opaque", data: data))
-            } catch {
-                throw .api(error)
             }
-        } catch let error as KubeError {
-            throw .api(error)
         } catch {
-            throw .api(.configuration("unexpected error"))
+            throw .api(error)
         }
     }
 

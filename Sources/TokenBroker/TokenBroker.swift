@@ -294,6 +294,13 @@ public actor TokenBroker {
     }
 
     private func mintExchangePublish(_ target: TokenTarget) async -> Result<ExchangedToken, Failure> {
+        // The Secret first: a Secret the binding cannot publish into costs no mint and no exchange.
+        let existing: Secret?
+        do {
+            existing = try await publisher.ownedSecret(for: target)
+        } catch {
+            return .failure(Self.publishFailure(error, target))
+        }
         let subjectToken: String
         do {
             let response = try await client.createToken(
@@ -320,14 +327,18 @@ public actor TokenBroker {
             return .failure(Failure(reason: error.conditionReason, message: error.description))
         }
         do {
-            try await publisher.publish(token: token.token, expiresAt: token.expiresAt, target: target)
+            try await publisher.publish(token: token.token, expiresAt: token.expiresAt, target: target, over: existing)
         } catch {
-            switch error {
-            case .foreignSecret(let message): return .failure(Failure(reason: "SecretConflict", message: message))
-            case .api(let apiError): return .failure(Failure(reason: "SecretWriteFailed", message: "cannot write Secret \(target.namespace)/\(target.secretName): \(apiError)"))
-            }
+            return .failure(Self.publishFailure(error, target))
         }
         return .success(token)
+    }
+
+    private static func publishFailure(_ error: SecretPublisher.PublishError, _ target: TokenTarget) -> Failure {
+        switch error {
+        case .foreignSecret(let message): return Failure(reason: "SecretConflict", message: message)
+        case .api(let apiError): return Failure(reason: "SecretWriteFailed", message: "cannot write Secret \(target.namespace)/\(target.secretName): \(apiError)")
+        }
     }
 
     private func status(for entry: Entry, state: TokenStatus.State) -> TokenStatus {

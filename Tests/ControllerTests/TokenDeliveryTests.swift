@@ -85,6 +85,8 @@ struct TokenDeliveryTests {
         #expect(secret.metadata.labels == nil)
         let message = await local.fixture.condition("TokenReady", of: "deployer", namespace: "team-a")?["message"]?.stringValue ?? ""
         #expect(message.contains("not managed by this binding"))
+        // Nothing was minted for a token that could never be published (issue 14 item 5).
+        #expect(local.argo.kube.requestCounts["POST serviceaccounts/token"] == nil)
     }
 }
 
