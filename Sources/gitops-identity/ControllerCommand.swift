@@ -83,6 +83,10 @@ struct ControllerCommand: AsyncParsableCommand {
         do {
             try await run.value
         } catch is CancellationError {
+        } catch where run.isCancelled {
+            // A signal during startup (discovery, the first lists) cancels the request in flight:
+            // that is a requested stop, not a failure.
+            logger.info("stopped during startup")
         } catch {
             logger.error("controller failed: \(error)")
             for server in servers { await server.shutdown() }

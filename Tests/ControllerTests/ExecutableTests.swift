@@ -52,6 +52,28 @@ struct ExecutableTests {
         #expect(released.spec.holderIdentity == "", "the Lease is released on shutdown")
     }
 
+    /// A controller whose caches can never sync (the CRDs are not installed yet) still stops on
+    /// SIGTERM: the sync waits honour cancellation, so a rollout is not held up by a hung pod.
+    @Test func sigtermBeforeTheCachesSyncExitsZero() async throws {
+        let sim = try await KubeSim.start()
+        defer { Task { await sim.shutdown() } }
+        let probePort = try await Self.freePort()
+        let child = try ChildProcess.start(Binary.path, [
+            "controller", "--kubeconfig", sim.kubeconfigPath, "--metrics-bind-address", "0",
+            "--health-probe-bind-address", "127.0.0.1:\(probePort)", "--log-format", "text",
+        ])
+        // Past startup and waiting for its caches: the binding informer has listed (a 404).
+        #expect(await eventually(timeout: .seconds(20)) { sim.requestCounts["GET ciidentitybindings", default: 0] > 0 })
+        let readyz = URL(string: "http://127.0.0.1:\(probePort)/readyz")!
+        #expect((try? await HTTPClient().send(HTTPRequest(url: readyz)))?.status == 503, "not ready before the caches sync")
+        let started = ContinuousClock.now
+        child.signal(SIGTERM)
+        let result = await child.wait(timeout: .seconds(20))
+        #expect(!result.timedOut, "the controller hung on SIGTERM before its caches synced")
+        #expect(result.status == 0, "exit status \(result.status): \(result.stderr.suffix(800))")
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
     @Test func versionAndUsageErrors() async throws {
         let version = try await ChildProcess.run(Binary.path, ["version"])
         #expect(version.status == 0)

@@ -49,7 +49,7 @@ public actor Informer<T: KubeObjectProtocol> {
     private var handlers: [Handlers] = []
     private var cache = ObjectCache<T>()
     private var lastResourceVersion: String?
-    private var syncWaiters: [CheckedContinuation<Void, Never>] = []
+    private let syncGate = SyncGate()
     private var synced = false
     public private(set) var statistics = Statistics()
     /// The last error that interrupted list/watch, for readiness reporting.
@@ -85,10 +85,10 @@ public actor Informer<T: KubeObjectProtocol> {
     public func list(labels: [String: String]) -> [T] { cache.withLabels(labels) }
     public var resourceVersion: String? { lastResourceVersion }
 
-    /// Returns once the first list has been stored.
+    /// Returns once the first list has been stored, or when the calling task is cancelled.
     public func waitForSync() async {
         if synced { return }
-        await withCheckedContinuation { syncWaiters.append($0) }
+        await syncGate.wait()
     }
 
     /// Runs until the task is cancelled.
@@ -131,8 +131,7 @@ public actor Informer<T: KubeObjectProtocol> {
         lastResourceVersion = version
         if !synced {
             synced = true
-            syncWaiters.forEach { $0.resume() }
-            syncWaiters = []
+            syncGate.open()
         }
     }
 

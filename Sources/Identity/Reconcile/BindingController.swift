@@ -16,7 +16,7 @@ public actor BindingController {
     private let serviceAccounts: Informer<KubeObject>
     private var connectorSync: ConnectorSync?
     private var synced = false
-    private var syncWaiters: [CheckedContinuation<Void, Never>] = []
+    private let syncGate = SyncGate()
 
     public init(client: KubeClient, options: BindingControllerOptions) {
         self.client = client
@@ -44,12 +44,11 @@ public actor BindingController {
     /// Returns once every cache has its first list and the workers run.
     public func waitUntilSynced() async {
         if synced { return }
-        await withCheckedContinuation { syncWaiters.append($0) }
+        await syncGate.wait()
     }
 
-    /// Runs until the calling task is cancelled; then the queue shuts down and the workers stop.
-    /// (A cancel before the caches have synced is not yet handled: the informers return but
-    /// `waitForSync` does not, so cancel only after `waitUntilSynced()`.)
+    /// Runs until the calling task is cancelled; then the queue shuts down and the workers stop —
+    /// also when cancelled before the caches synced (the sync waits honour cancellation).
     public func run() async {
         // Optional kinds: an informer on a kind that is not served would never sync.
         let argoCDs = options.detectArgoCDResource ? await informerIfServed(IdentityResources.argoCDs) : nil
@@ -101,6 +100,12 @@ public actor BindingController {
             await appProjects?.waitForSync()
             await argoCDs?.waitForSync()
             await deployments?.waitForSync()
+            // Cancelled while waiting (SIGTERM before the caches synced): start no worker on a
+            // partial cache; stop the informers and return.
+            guard !Task.isCancelled else {
+                group.cancelAll()
+                return
+            }
             let worker = Worker(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
                                 bindings: bindings, issuers: issuers, onError: options.onReconcileError)
             for _ in 0..<options.workers {
@@ -116,8 +121,7 @@ public actor BindingController {
 
     private func markSynced() {
         synced = true
-        syncWaiters.forEach { $0.resume() }
-        syncWaiters = []
+        syncGate.open()
     }
 
     /// An informer in the Argo CD namespace when the kind is served (a 404 on the list means it
