@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(name: "kubesim-bench", dependencies: ["LocalControlPlane", "HTTP", "JSON"]),
 
         .executableTarget(name: "gitops-identity", dependencies: [
-            "TokenExchange", "DexConfig", "Controller", "Playground",
+            "TokenExchange", "DexConfig", "Controller", "ControllerRuntime", "Playground",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControllerRuntime
 import Dispatch
 import Foundation
 import LocalControlPlane
@@ -30,6 +31,14 @@ struct PlaygroundCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Installed before anything starts: a first Ctrl-C or SIGTERM stops the playground (at once
+        // once it runs; during start-up as soon as the report is out), a second exits immediately.
+        let stop = SyncGate()
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
+            if stop.isOpen { Foundation.exit(130) }
+            stop.open()
+        }
+        defer { signals.stop() }
         let profile = argocdVersion.flatMap(ArgoCDProfile.named) ?? .newest
         let playground = Playground(options: .init(manifests: manifests ?? FileManager.default.currentDirectoryPath,
                                                    stateDirectory: stateDir, argoCD: profile))
@@ -47,10 +56,8 @@ struct PlaygroundCommand: AsyncParsableCommand {
           kubectl get cib -A -w
         Ctrl-C stops it.
         """)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { continuation.resume() }
-            _ = signals
-        }
+        await stop.wait()
+        print("stopping the playground…")
         await running.shutdown()
     }
 }

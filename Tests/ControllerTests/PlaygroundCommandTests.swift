@@ -38,4 +38,23 @@ struct PlaygroundCommandTests {
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("2.11, 2.13, 3.1, 3.4"))
     }
+
+    /// Left running, the playground stops on SIGTERM and on Ctrl-C (SIGINT) within 2 s, exit 0.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalStopsTheRunningPlayground(_ signal: Int32) async throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("playground-\(UUID().uuidString)").path
+        let child = try ChildProcess.start(Binary.path, ["playground", "--state-dir", state])
+        // endpoints.json is written last, after the report: the playground is up.
+        let up = await eventually(timeout: .seconds(120)) { FileManager.default.fileExists(atPath: state + "/endpoints.json") }
+        #expect(up)
+        let started = ContinuousClock.now
+        child.signal(signal)
+        let result = await child.wait(timeout: .seconds(10))
+        let took = ContinuousClock.now - started
+        #expect(!result.timedOut, "the playground ignored signal \(signal)")
+        #expect(result.status == 0, "exit status \(result.status): \(result.stderr.suffix(800))")
+        #expect(took < .seconds(2), "stopping took \(took)")
+        #expect(result.stdout.contains("The playground keeps running."))
+        #expect(!result.stderr.contains("CONTINUATION MISUSE"))
+    }
 }
