@@ -109,6 +109,8 @@ public actor GitopsIdentityController {
             }
             group.addTask { [weak self] in
                 await controller.waitUntilSynced()
+                // The wait also ends on cancellation: a stop before the sync is not "running".
+                guard !Task.isCancelled else { return }
                 await self?.setPhase(.running)
             }
             await group.waitForAll()
