@@ -50,7 +50,6 @@ public actor Informer<T: KubeObjectProtocol> {
     private var cache = ObjectCache<T>()
     private var lastResourceVersion: String?
     private let syncGate = SyncGate()
-    private var synced = false
     public private(set) var statistics = Statistics()
     /// The last error that interrupted list/watch, for readiness reporting.
     public private(set) var lastError: KubeError?
@@ -77,7 +76,7 @@ public actor Informer<T: KubeObjectProtocol> {
         cache.addIndex(name, function)
     }
 
-    public var hasSynced: Bool { synced }
+    public var hasSynced: Bool { syncGate.isOpen }
     public func get(_ key: ObjectKey) -> T? { cache[key] }
     public func list() -> [T] { cache.all }
     public func list(namespace: String) -> [T] { cache.inNamespace(namespace) }
@@ -87,7 +86,6 @@ public actor Informer<T: KubeObjectProtocol> {
 
     /// Returns once the first list has been stored, or when the calling task is cancelled.
     public func waitForSync() async {
-        if synced { return }
         await syncGate.wait()
     }
 
@@ -129,10 +127,7 @@ public actor Informer<T: KubeObjectProtocol> {
         statistics.lists += 1
         replace(with: items)
         lastResourceVersion = version
-        if !synced {
-            synced = true
-            syncGate.open()
-        }
+        syncGate.open()
     }
 
     private func watchOnce() async throws {

@@ -15,7 +15,6 @@ public actor BindingController {
     private let namespaces: Informer<KubeObject>
     private let serviceAccounts: Informer<KubeObject>
     private var connectorSync: ConnectorSync?
-    private var synced = false
     private let syncGate = SyncGate()
 
     public init(client: KubeClient, options: BindingControllerOptions) {
@@ -43,7 +42,6 @@ public actor BindingController {
 
     /// Returns once every cache has its first list and the workers run.
     public func waitUntilSynced() async {
-        if synced { return }
         await syncGate.wait()
     }
 
@@ -111,7 +109,7 @@ public actor BindingController {
             for _ in 0..<options.workers {
                 group.addTask { await worker.run() }
             }
-            markSynced()
+            syncGate.open()
             // Park until cancelled, then stop the queue so idle workers return.
             await CancellationWaiter().wait()
             await queue.shutDown()
@@ -119,10 +117,6 @@ public actor BindingController {
         }
     }
 
-    private func markSynced() {
-        synced = true
-        syncGate.open()
-    }
 
     /// An informer in the Argo CD namespace when the kind is served (a 404 on the list means it
     /// is not: no operator, or no Argo CD CRDs yet; a restart picks them up).
