@@ -45,14 +45,10 @@ let package = Package(
         .target(name: "Compatibility"),
         // RFC 8693 at Dex, shared by the controller and `gitops-identity exchange`.
         .target(name: "TokenExchange", dependencies: ["HTTP", "JOSE"]),
-        // Service-account bindings: mint, exchange, verify, publish, renew.
-        .target(name: "TokenBroker", dependencies: [
-            "Kube", "ControllerRuntime", "TokenExchange", .product(name: "Metrics", package: "swift-metrics"),
-        ]),
-
-        // The reconcilers: CiIdentityBinding -> Dex connectors and Argo CD RBAC (pure plan + thin I/O).
+        // The reconcilers: CiIdentityBinding -> Dex connectors, Argo CD RBAC and service-account
+        // tokens (pure plans and checks + thin I/O).
         .target(name: "Identity", dependencies: [
-            "Kube", "HTTP", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "TokenExchange", "JSON",
+            "Kube", "HTTP", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "TokenExchange", "JOSE", "JSON",
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
@@ -77,7 +73,7 @@ let package = Package(
 
         // The assembled controller: reconcilers, token broker, leader election, operations endpoints.
         .target(name: "Controller", dependencies: [
-            "Identity", "Compatibility", "DexConfig", "TokenBroker", "TokenExchange", "ControllerRuntime", "Kube", "HTTP",
+            "Identity", "Compatibility", "DexConfig", "TokenExchange", "ControllerRuntime", "Kube", "HTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -129,7 +125,7 @@ let package = Package(
             "Playground", "Kube", "JSON", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "ControllerTests", dependencies: [
-            "Controller", "Identity", "TokenBroker", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP", "TestSupport", "Playground",
+            "Controller", "Identity", "TokenExchange", "DexConfig", "Kube", "LocalControlPlane", "JOSE", "HTTP", "TestSupport", "Playground",
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
@@ -142,10 +138,9 @@ let package = Package(
             "DexConfig",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "JSON"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Kube", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "JSON", "JOSE"]),
         .testTarget(name: "CompatibilityTests", dependencies: ["Compatibility"]),
         .testTarget(name: "TokenExchangeTests", dependencies: ["TokenExchange"]),
-        .testTarget(name: "TokenBrokerTests", dependencies: ["TokenBroker"]),
         .testTarget(name: "ArgoRBACTests", dependencies: [
             "ArgoRBAC",
             .product(name: "Yams", package: "Yams"),

@@ -5,11 +5,10 @@ import HTTP
 import Identity
 import Kube
 import Logging
-import TokenBroker
 import TokenExchange
 
-/// The whole controller: informers and reconcilers for bindings, the token broker and its
-/// Dex key watch, under leader election when asked. `run()` returns when the task is cancelled
+/// The whole controller: informers and reconcilers for bindings and issuers, token delivery and
+/// its Dex key watch, under leader election when asked. `run()` returns when the task is cancelled
 /// (SIGTERM), after the queues drained and the Lease was released.
 public actor GitopsIdentityController {
     public enum Phase: Sendable, Equatable { case starting, waitingForLeadership, running, stopped }
@@ -20,7 +19,6 @@ public actor GitopsIdentityController {
     private let clock: ControllerClock
     public private(set) var phase: Phase = .starting
     private var controller: BindingController?
-    private var broker: TokenBroker?
 
     public init(configuration: ControllerConfiguration, client: KubeClient, logger: Logger = Logger(label: "gitops-identity"),
                 clock: ControllerClock = SystemClock()) {
@@ -41,7 +39,6 @@ public actor GitopsIdentityController {
     public var isReady: Bool { phase == .running || phase == .waitingForLeadership }
 
     public var bindingController: BindingController? { controller }
-    public var tokenBroker: TokenBroker? { broker }
 
     public func run() async throws {
         let issuer = try await ClusterIssuerDiscovery.discover(client: client, configuration: configuration)
@@ -73,16 +70,23 @@ public actor GitopsIdentityController {
 
     /// Everything that only the leader does. Returns when cancelled.
     private func lead(issuer: IdentitySettings.ClusterIssuer, dexVersion: ReleaseVersion?) async {
-        let requeue = RequeueBox()
         let exchanger = makeExchanger()
-        let broker = exchanger.map { makeBroker(exchanger: $0, requeue: requeue) }
-        let delivery = broker.map { TokenBrokerDelivery(broker: $0, now: { [clock] in clock.now() }) }
+        let logger = self.logger
         var options = BindingControllerOptions(
             settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, clusterIssuer: issuer, dexVersion: dexVersion),
             connectorDebounce: configuration.connectorDebounce, dexConfigMinInterval: configuration.dexConfigMinInterval,
             workers: configuration.workers, clock: clock,
-            eventInstance: configuration.identity, tokenDelivery: delivery,
-            onDexConfigWritten: { await broker?.dexConfigWritten() },
+            eventInstance: configuration.identity,
+            tokens: exchanger.map { exchanger in
+                TokenOptions(exchanger: exchanger,
+                             issuance: .init(audience: configuration.tokenAudience, argoCDServer: configuration.argoCDServer),
+                             dexKeyPollInterval: configuration.dexKeyPollInterval,
+                             onFailure: { key, failure in
+                                 logger.warning("token issue failed; retrying with backoff",
+                                                metadata: ["binding": .string(key.description), "reason": .string(failure.reason),
+                                                           "error": .string(failure.message)])
+                             })
+            },
             clusterCA: client.config.tls.certificateAuthority, preflightFetch: configuration.preflightFetch)
         if let exchanger {
             options.dexProbe = { @Sendable (id: String) async -> ConnectorProbe in await exchanger.probeConnector(id) }
@@ -97,16 +101,10 @@ public actor GitopsIdentityController {
             }
         }
         let controller = BindingController(client: client, options: options)
-        await requeue.set { key in await controller.requeue(key) }
         self.controller = controller
-        self.broker = broker
         logger.info("leading: reconciling CiIdentityBindings")
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await controller.run() }
-            if let broker {
-                group.addTask { await broker.run() }
-                group.addTask { [configuration] in await broker.watchDexKeys(every: configuration.dexKeyPollInterval) }
-            }
             group.addTask { [weak self] in
                 await controller.waitUntilSynced()
                 // The wait also ends on cancellation: a stop before the sync is not "running".
@@ -122,8 +120,6 @@ public actor GitopsIdentityController {
 
     private func setPhase(_ phase: Phase) { self.phase = phase }
 
-    /// The broker, when Dex is configured (without `--dex-url` the controller reconciles
-    /// connectors and RBAC only; service-account bindings then report TokenReady=False).
     /// The Dex client, when Dex is configured: tokens for service-account bindings and the
     /// DexLoaded probes of issuers.
     private func makeExchanger() -> DexExchanger? {
@@ -138,41 +134,4 @@ public actor GitopsIdentityController {
         return DexExchanger(dexURL: dexURL, expectedIssuer: configuration.dexIssuer, clientID: configuration.dexClientID,
                             clientSecret: secret, http: http, now: { [clock] in clock.now() })
     }
-
-    private func makeBroker(exchanger: DexExchanger, requeue: RequeueBox) -> TokenBroker {
-        let logger = self.logger
-        let events = EventRecorder(client: client, component: "gitops-identity", instance: configuration.identity, clock: clock)
-        let reporter = TokenBroker.Reporter(
-            status: { key, _ in
-                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { return }
-                await requeue.requeue(ObjectKey(namespace: parts[0], name: parts[1]))
-            },
-            event: { target, warning, reason, message in
-                if warning { logger.warning("\(message)", metadata: ["binding": .string(target.bindingKey), "reason": .string(reason)]) }
-                await events.record(ObjectReference(apiVersion: target.owner.apiVersion, kind: target.owner.kind, namespace: target.namespace,
-                                                    name: target.owner.name, uid: target.owner.uid),
-                                    type: warning ? .warning : .normal, reason: reason, message: message)
-            },
-            dexEvent: { [client] reason, message in
-                // Every issuer's connector lives in that Dex: the Event goes on each of them.
-                let issuers = (try? await client.listAll(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil).items) ?? []
-                for object in issuers {
-                    guard let issuer = ClusterIdentityIssuer(object) else { continue }
-                    await events.record(issuer.reference, type: .normal, reason: reason, message: message)
-                }
-            })
-        return TokenBroker(client: client, exchanger: exchanger,
-                           publisher: SecretPublisher(client: client, argoCDServer: configuration.argoCDServer),
-                           clock: clock, options: .init(audience: configuration.tokenAudience), reporter: reporter)
-    }
-}
-
-/// Late binding between the broker (built first) and the binding controller it requeues.
-actor RequeueBox {
-    private var action: (@Sendable (ObjectKey) async -> Void)?
-
-    func set(_ action: @escaping @Sendable (ObjectKey) async -> Void) { self.action = action }
-
-    func requeue(_ key: ObjectKey) async { await action?(key) }
 }

@@ -87,7 +87,9 @@ struct LeastPrivilegeTests {
         let client = KubeClient(config: try KubeConfigLoader.load(path: try Self.controllerKubeconfig(fixture)))
         _ = try await client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
         for attempt in [
-            { _ = try await client.list(Secret.self, .secrets, namespace: "team-a") },
+            // Token Secrets are read from the watch cache only: no GET, and never a delete.
+            { _ = try await client.get(Secret.self, namespace: "team-a", name: "anything") },
+            { try await client.delete(.secrets, namespace: "team-a", name: "anything") },
             { _ = try await client.get(ConfigMap.self, namespace: "team-a", name: "anything") },
             { try await client.delete(.namespaces, namespace: nil, name: "team-a") },
             { _ = try await client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-secret-config", .merge(["data": ["x": "y"]])) },

@@ -81,8 +81,32 @@ public actor Informer<T: KubeObjectProtocol> {
     public func list() -> [T] { cache.all }
     public func list(namespace: String) -> [T] { cache.inNamespace(namespace) }
     public func list(index: String, value: String) -> [T] { cache.byIndex(index, value) }
+    public func indexValues(_ index: String) -> [String] { cache.indexValues(index) }
     public func list(labels: [String: String]) -> [T] { cache.withLabels(labels) }
     public var resourceVersion: String? { lastResourceVersion }
+
+    /// Stores an object this process just wrote, before its watch event arrives, so the next
+    /// reconcile does not act on the version it replaced (client-go's mutation cache does the
+    /// same). No handler runs: the watch event still comes and notifies. An object older than
+    /// the cached one is ignored.
+    public func assume(_ object: T) {
+        if let cached = cache[ObjectKey(object.metadata)], Self.isNewer(cached.metadata.resourceVersion, than: object.metadata.resourceVersion) {
+            return
+        }
+        cache.put(object)
+    }
+
+    /// An object removed by this process (or found gone) leaves the cache before its event.
+    public func assumeDeleted(_ key: ObjectKey) {
+        cache.remove(key)
+    }
+
+    /// resourceVersions are opaque, but every API server serves etcd revisions; compared only
+    /// when both are integers, so anything else is taken as the newer one.
+    static func isNewer(_ a: String?, than b: String?) -> Bool {
+        guard let a = a.flatMap(UInt64.init), let b = b.flatMap(UInt64.init) else { return false }
+        return a > b
+    }
 
     /// Returns once the first list has been stored, or when the calling task is cancelled.
     public func waitForSync() async {
@@ -150,6 +174,9 @@ public actor Informer<T: KubeObjectProtocol> {
         if let version = event.resourceVersion, !version.isEmpty { lastResourceVersion = version }
         switch event.type {
         case .added, .modified:
+            // A write this process assumed into the cache may be newer than this event.
+            if let cached = cache[ObjectKey(event.object.metadata)],
+               Self.isNewer(cached.metadata.resourceVersion, than: event.object.metadata.resourceVersion) { return }
             let old = cache.put(event.object)
             for h in handlers {
                 if let old { h.onUpdate(old, event.object) } else { h.onAdd(event.object) }

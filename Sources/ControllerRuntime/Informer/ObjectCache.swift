@@ -32,6 +32,9 @@ public struct ObjectCache<T: KubeObjectProtocol>: Sendable {
         (indexes[name]?[value] ?? []).compactMap { objects[$0] }
     }
 
+    /// Every value an index holds now.
+    public func indexValues(_ name: String) -> [String] { Array((indexes[name] ?? [:]).keys) }
+
     public func inNamespace(_ namespace: String) -> [T] { byIndex(Self.namespaceIndex, namespace) }
 
     /// Objects carrying every label of `selector` (equality selectors only).

@@ -14,6 +14,9 @@ public actor BindingController {
     private let issuers: Informer<KubeObject>
     private let namespaces: Informer<KubeObject>
     private let serviceAccounts: Informer<KubeObject>
+    /// The token Secrets (by the managed-by label), and Dex's keys: only with token delivery.
+    private let secrets: Informer<Secret>?
+    private let dexKeys: DexKeyWatch?
     private var connectorSync: ConnectorSync?
     private let syncGate = SyncGate()
 
@@ -29,12 +32,16 @@ public actor BindingController {
         issuers = Informer(client: client, resource: IdentityResources.clusterIdentityIssuers, clock: options.clock)
         namespaces = Informer(client: client, resource: .namespaces, clock: options.clock)
         serviceAccounts = Informer(client: client, resource: .serviceAccounts, clock: options.clock)
+        secrets = options.tokens.map { _ in
+            Informer(client: client, resource: .secrets,
+                     labelSelector: "\(TokenSecret.managedByLabel)=\(TokenSecret.managedByValue)", clock: options.clock)
+        }
+        dexKeys = options.tokens.map { DexKeyWatch(keySet: $0.exchanger.keySet, clock: options.clock) }
     }
 
-    /// Asks for a reconcile of one binding (the token broker calls this when its view changes).
-    public func requeue(_ binding: ObjectKey) async {
-        await queue.add(.binding(binding))
-    }
+    /// Binding reconciles finished since the start (for tests and benchmarks: wait on it, never sleep).
+    public nonisolated var bindingReconciles: Int { reconcileCount.current }
+    private let reconcileCount = ReconcileCount()
 
     public var connectorSyncStatistics: ConnectorSyncStatistics {
         get async { await connectorSync?.statistics ?? ConnectorSyncStatistics() }
@@ -59,22 +66,29 @@ public actor BindingController {
                                preflight: ConnectorPreflight(clusterCA: options.clusterCA, clock: options.clock,
                                                              fetch: options.preflightFetch),
                                probesDex: options.dexProbe != nil)
+        let dexKeys = self.dexKeys
         let sync = ConnectorSync(store: DexTargetStore(client: client, namespace: options.settings.argoCDNamespace,
                                                        detectArgoCDResource: options.detectArgoCDResource),
                                  view: view, maxConflictRetries: options.maxConflictRetries, events: events,
-                                 onWrite: options.onDexConfigWritten, onRefusalChange: options.onConnectorRefusalChange,
+                                 onWrite: { await dexKeys?.dexConfigWritten() }, onRefusalChange: options.onConnectorRefusalChange,
                                  minWriteInterval: options.dexConfigMinInterval, clock: options.clock)
         connectorSync = sync
         let queue = self.queue
         let debounce = options.connectorDebounce
+        var tokens: TokenReconcile?
+        if let tokenOptions = options.tokens, let secrets, let dexKeys {
+            tokens = TokenReconcile(secrets: secrets, serviceAccounts: serviceAccounts,
+                                    issuance: TokenIssuance(client: client, exchanger: tokenOptions.exchanger, options: tokenOptions.issuance),
+                                    dexKeys: dexKeys, events: events, clock: options.clock, onFailure: tokenOptions.onFailure)
+        }
         let reconciler = BindingReconciler(
             view: view, writes: BindingWrites(client: client, argoCDNamespace: options.settings.argoCDNamespace),
-            events: events, options: options)
+            events: events, options: options, tokens: tokens)
         let issuerReconciler = IssuerReconciler(view: view, writes: IssuerWrites(client: client), events: events, options: options,
                                                 requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
         await InformerWiring(queue: queue, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
             .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
-                     issuers: issuers, namespaces: namespaces, serviceAccounts: serviceAccounts)
+                     issuers: issuers, namespaces: namespaces, serviceAccounts: serviceAccounts, secrets: secrets)
 
         await withTaskGroup(of: Void.self) { group in
             let bindings = self.bindings
@@ -90,6 +104,7 @@ public actor BindingController {
             for informer in [appProjects, argoCDs, deployments].compactMap({ $0 }) {
                 group.addTask { await informer.run() }
             }
+            if let secrets = self.secrets { group.addTask { await secrets.run() } }
             await bindings.waitForSync()
             await configMaps.waitForSync()
             await issuers.waitForSync()
@@ -98,6 +113,7 @@ public actor BindingController {
             await appProjects?.waitForSync()
             await argoCDs?.waitForSync()
             await deployments?.waitForSync()
+            await secrets?.waitForSync()
             // Cancelled while waiting (SIGTERM before the caches synced): start no worker on a
             // partial cache; stop the informers and return.
             guard !Task.isCancelled else {
@@ -105,9 +121,14 @@ public actor BindingController {
                 return
             }
             let worker = Worker(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
-                                bindings: bindings, issuers: issuers, onError: options.onReconcileError)
+                                bindings: bindings, issuers: issuers, onError: options.onReconcileError,
+                                bindingReconciles: reconcileCount)
             for _ in 0..<options.workers {
                 group.addTask { await worker.run() }
+            }
+            if let dexKeys, let tokenOptions = options.tokens {
+                let wiring = DexKeyWiring(queue: queue, bindings: bindings, secrets: secrets, issuers: issuers, events: events)
+                group.addTask { await dexKeys.run(every: tokenOptions.dexKeyPollInterval, changed: { await wiring.keysChanged($0, rotated: $1) }) }
             }
             syncGate.open()
             // Park until cancelled, then stop the queue so idle workers return.

@@ -19,10 +19,8 @@ public struct BindingControllerOptions: Sendable {
     public var clock: any ControllerClock
     public var eventComponent: String
     public var eventInstance: String
-    public var tokenDelivery: (any TokenDelivery)?
-    /// Called after each `dex.config` write: Argo CD restarts Dex with new keys, so the token
-    /// broker checks Dex's key set at once instead of at its next poll.
-    public var onDexConfigWritten: (@Sendable () async -> Void)?
+    /// Token delivery for service-account bindings; `nil` without Dex to exchange at.
+    public var tokens: TokenOptions?
     /// The cluster CA (what Dex's container has at the service-account CA path), for the
     /// preflight of connectors whose rootCAs name that file.
     public var clusterCA: PEMSource?
@@ -40,7 +38,7 @@ public struct BindingControllerOptions: Sendable {
                 maxConflictRetries: Int = 5, detectArgoCDResource: Bool = true,
                 deletionRecheck: Duration = .seconds(2), clock: any ControllerClock = SystemClock(),
                 eventComponent: String = "gitops-identity", eventInstance: String = "gitops-identity",
-                tokenDelivery: (any TokenDelivery)? = nil, onDexConfigWritten: (@Sendable () async -> Void)? = nil,
+                tokens: TokenOptions? = nil,
                 clusterCA: PEMSource? = nil, preflightFetch: ConnectorPreflight.Fetch? = nil) {
         self.preflightFetch = preflightFetch
         self.clusterCA = clusterCA
@@ -54,7 +52,25 @@ public struct BindingControllerOptions: Sendable {
         self.clock = clock
         self.eventComponent = eventComponent
         self.eventInstance = eventInstance
-        self.tokenDelivery = tokenDelivery
-        self.onDexConfigWritten = onDexConfigWritten
+        self.tokens = tokens
+    }
+}
+
+/// How service-account bindings get their tokens: Dex to exchange at, what to mint, how often to
+/// look at Dex's keys.
+public struct TokenOptions: Sendable {
+    public var exchanger: DexExchanger
+    public var issuance: TokenIssuance.Options
+    /// How often Dex's key set is fetched (every second for half a minute after a dex.config write).
+    public var dexKeyPollInterval: Duration
+    /// A failed issue, for one log line (it is retried with backoff and shown in status).
+    public var onFailure: (@Sendable (ObjectKey, TokenFailure) async -> Void)?
+
+    public init(exchanger: DexExchanger, issuance: TokenIssuance.Options = .init(), dexKeyPollInterval: Duration = .seconds(30),
+                onFailure: (@Sendable (ObjectKey, TokenFailure) async -> Void)? = nil) {
+        self.exchanger = exchanger
+        self.issuance = issuance
+        self.dexKeyPollInterval = dexKeyPollInterval
+        self.onFailure = onFailure
     }
 }

@@ -9,10 +9,12 @@ struct BindingReconciler: Sendable {
     let writes: BindingWrites
     let events: EventRecorder
     let options: BindingControllerOptions
+    /// The token step; `nil` without Dex to exchange at (then Ready does not wait for a token).
+    let tokens: TokenReconcile?
 
     func reconcile(_ key: ObjectKey) async throws(KubeError) -> ReconcileOutcome {
         guard let binding = await view.binding(key) else {
-            await options.tokenDelivery?.forget(key)
+            TokenMetrics.forget(namespace: key.namespace ?? "", binding: key.name)
             return .done
         }
         let state = await view.observedState()
@@ -32,13 +34,15 @@ struct BindingReconciler: Sendable {
         if let grant = decision.grant {
             connector = ConnectorState.of(grant, issuers: state.issuers, in: state.dexTarget, desired: plan.connectors, dex: state.dex)
         }
-        let token = try await tokenReport(binding, decision: decision, connector: connector)
+        let token = try await tokenOutcome(binding, decision: decision, connector: connector)
         let desired = StatusPlanner.desiredStatus(StatusPlanner.Input(
             binding: binding, decision: decision, connector: connector, tokenReady: token?.tokenReady,
-            tokenStatus: token?.tokenStatus, now: options.clock.now()))
+            tokenStatus: token?.record, now: options.clock.now()))
         if desired != binding.status {
             do {
-                try await writes.writeStatus(desired, of: binding)
+                let written = try await writes.writeStatus(desired, of: binding)
+                // The next reconcile must see this status (its token record), not the one it replaced.
+                await view.bindings.assume(written)
             } catch where error.isNotFound {
                 return .done
             }
@@ -46,32 +50,32 @@ struct BindingReconciler: Sendable {
                 await record(event, about: binding)
             }
         }
-        return .done
+        return token?.requeueAfter.map { .requeue(after: $0) } ?? .done
     }
 
-    private func tokenReport(_ binding: CiIdentityBinding, decision: BindingDecision,
-                             connector: ConnectorState) async throws(KubeError) -> TokenReport? {
-        guard let broker = options.tokenDelivery else { return nil }
-        if case let .refused(refusal) = decision, refusal.reason == RefusalReason.serviceAccountNotFound,
-           case let .success(spec) = binding.spec, let uid = binding.uid {
-            try await broker.revoke(binding.key, secretName: spec.secretName ?? "\(binding.name)-argocd-token", ownerUID: uid)
-            return TokenReport(tokenReady: Condition(type: ConditionType.tokenReady, status: .false, observedGeneration: binding.generation,
-                                                     lastTransitionTime: "", reason: RefusalReason.serviceAccountNotFound,
-                                                     message: "the token was removed from the Secret; a new one is issued once the ServiceAccount exists"),
-                               tokenStatus: .null)
-        }
-        guard let grant = decision.grant, case let .success(spec) = binding.spec,
-              case let .serviceAccount(account, _) = spec.identity else {
-            await broker.forget(binding.key)
+    /// The token step of a service-account binding: while it is granted, and while it is refused
+    /// only because its ServiceAccount is gone (then the token is taken back). `nil` for
+    /// everything else, or without Dex to exchange at.
+    private func tokenOutcome(_ binding: CiIdentityBinding, decision: BindingDecision,
+                              connector: ConnectorState) async throws(KubeError) -> TokenReconcile.Outcome? {
+        guard case let .success(spec) = binding.spec, case let .serviceAccount(account, _) = spec.identity, let tokens else {
             return nil
         }
-        return await broker.ensureToken(for: ServiceAccountGrant(
-            binding: binding.key, serviceAccount: account, secretName: spec.secretName ?? "\(binding.name)-argocd-token",
-            connectorID: grant.connectorID, subject: grant.subject.value,
-            owner: OwnerReference(apiVersion: IdentityResources.ciIdentityBindings.apiVersion,
-                                  kind: IdentityResources.ciIdentityBindings.kind, name: binding.name,
-                                  uid: binding.uid ?? "", controller: true, blockOwnerDeletion: true),
-            renewAtFraction: spec.renewAtFraction, renewBefore: spec.renewBefore), connectorLoaded: connector == .loaded)
+        let secretName = spec.secretName ?? "\(binding.name)-argocd-token"
+        let subject: TokenReconcile.Subject
+        if let grant = decision.grant {
+            subject = TokenReconcile.Subject(
+                serviceAccount: account, secretName: secretName, connectorID: grant.connectorID,
+                expectedGroup: grant.subject.mode == .group ? grant.subject.value : nil, connectorLoaded: connector == .loaded,
+                renewAtFraction: spec.renewAtFraction, renewBefore: spec.renewBefore)
+        } else if case let .refused(refusal) = decision, refusal.reason == RefusalReason.serviceAccountNotFound {
+            subject = TokenReconcile.Subject(serviceAccount: account, secretName: secretName, connectorID: "", expectedGroup: nil,
+                                             connectorLoaded: false, renewAtFraction: nil, renewBefore: nil)
+        } else {
+            TokenMetrics.forget(namespace: binding.namespace, binding: binding.name)
+            return nil
+        }
+        return try await tokens.reconcile(binding, subject)
     }
 
     /// Removes the grant, then releases the binding. The connector is the issuer's: a binding's
@@ -83,7 +87,7 @@ struct BindingReconciler: Sendable {
             try await writes.applyRBAC(patch)
             await record(EventPlanner.rbacWritten(patch), about: binding)
         }
-        await options.tokenDelivery?.forget(binding.key)
+        TokenMetrics.forget(namespace: binding.namespace, binding: binding.name)
         do {
             try await writes.setFinalizers(binding.finalizers.filter { $0 != IdentityResources.finalizer }, on: binding)
         } catch where error.isNotFound {

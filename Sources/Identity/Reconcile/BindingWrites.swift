@@ -37,8 +37,9 @@ struct BindingWrites: Sendable {
     }
 
     /// Through `/status`, so spec and metadata are never written by a status change.
-    func writeStatus(_ status: BindingStatus, of binding: CiIdentityBinding) async throws(KubeError) {
-        _ = try await client.patch(KubeObject.self, IdentityResources.ciIdentityBindings, namespace: binding.namespace,
+    @discardableResult
+    func writeStatus(_ status: BindingStatus, of binding: CiIdentityBinding) async throws(KubeError) -> KubeObject {
+        try await client.patch(KubeObject.self, IdentityResources.ciIdentityBindings, namespace: binding.namespace,
                                    name: binding.name, .merge(["status": status.json]), subresource: "status")
     }
 }

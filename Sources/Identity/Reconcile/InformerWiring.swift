@@ -12,7 +12,7 @@ struct InformerWiring: Sendable {
     func connect(bindings: Informer<KubeObject>, configMaps: Informer<ConfigMap>,
                  appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?,
                  deployments: Informer<KubeObject>? = nil, issuers: Informer<KubeObject>, namespaces: Informer<KubeObject>,
-                 serviceAccounts: Informer<KubeObject>) async {
+                 serviceAccounts: Informer<KubeObject>, secrets: Informer<Secret>? = nil) async {
         let queue = self.queue
         let debounce = connectorDebounce
         let enqueue: @Sendable ([WorkKey], Bool) -> Void = { keys, sync in
@@ -51,6 +51,20 @@ struct InformerWiring: Sendable {
         }
         await serviceAccounts.addHandlers(Informer<KubeObject>.Handlers(
             onAdd: accountChanged, onUpdate: { _, _ in }, onDelete: accountChanged))
+        // A token Secret changed or went (edited, deleted by hand, or our own write): its
+        // owner, from the ownerReference, repairs it. Dex key changes find Secrets by `kid`.
+        if let secrets {
+            await secrets.addIndex(DexKeyWiring.secretKeyIDIndex, DexKeyWiring.keyID)
+            await bindings.addIndex(DexKeyWiring.failingBindingIndex, DexKeyWiring.isFailing)
+            let secretChanged: @Sendable (Secret) -> Void = { secret in
+                guard let owner = TokenSecret.owningBinding(secret, kind: IdentityResources.ciIdentityBindings.kind) else { return }
+                enqueue([.binding(ObjectKey(namespace: owner.namespace, name: owner.name))], false)
+            }
+            await secrets.addHandlers(Informer<Secret>.Handlers(
+                onAdd: secretChanged,
+                onUpdate: { old, new in if old.data != new.data || old.metadata != new.metadata { secretChanged(new) } },
+                onDelete: secretChanged))
+        }
         // Namespace labels feed issuers' namespaceSelectors.
         await namespaces.addHandlers(Informer<KubeObject>.Handlers(
             onAdd: { _ in enqueue([.allBindings], false) },

@@ -2,6 +2,7 @@ import ControllerRuntime
 import Foundation
 import Kube
 import Metrics
+import Synchronization
 
 /// One worker loop over the shared queue, with controller-runtime's result handling: success
 /// forgets the key's backoff, an error re-adds it rate-limited, a requeue re-adds it later.
@@ -14,6 +15,8 @@ struct Worker: Sendable {
     let issuers: Informer<KubeObject>
     /// The error policy's report: the key and why its reconcile failed (a retry follows).
     let onError: (@Sendable (WorkKey, KubeError) async -> Void)?
+    /// Finished binding reconciles, whatever their result (tests wait on it instead of sleeping).
+    let bindingReconciles: ReconcileCount
 
     func run() async {
         while let key = await queue.get() {
@@ -39,6 +42,7 @@ struct Worker: Sendable {
         do throws(KubeError) {
             switch key {
             case let .binding(objectKey):
+                defer { bindingReconciles.increment() }
                 result = await settle(key, try await reconciler.reconcile(objectKey))
             case .connectorSync:
                 let outcome = try await connectorSync.run()
@@ -75,4 +79,11 @@ struct Worker: Sendable {
         await queue.add(key, after: delay)
         return "requeue_after"
     }
+}
+
+/// A count shared by the workers.
+final class ReconcileCount: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var current: Int { value.withLock { $0 } }
 }
