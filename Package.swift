@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        // Every long-running part a Service in one ServiceGroup: graceful shutdown that reaches
+        // each part (the work queue stops intake and drains, the Lease is released), bounded,
+        // escalating to cancellation (swift-server's standard; hummingbird and vapor use it).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         // The local control plane's loopback HTTPS server: a well-kept server library instead of
         // hand-rolled sockets. Only the test doubles (and the playground) link it.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -32,7 +36,10 @@ let package = Package(
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
         .target(name: "Kube", dependencies: ["HTTP", "JSON", .product(name: "Yams", package: "Yams")]),
-        .target(name: "ControllerRuntime", dependencies: ["Kube", .product(name: "Metrics", package: "swift-metrics")]),
+        .target(name: "ControllerRuntime", dependencies: [
+            "Kube", .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
 
         // Pure models (no I/O): Argo CD's dex.config <-> managed connectors, and RBAC policy lines.
         .target(name: "DexConfig", dependencies: [
@@ -50,6 +57,7 @@ let package = Package(
         .target(name: "Identity", dependencies: [
             "Kube", "HTTP", "ControllerRuntime", "DexConfig", "ArgoRBAC", "Compatibility", "TokenExchange", "JOSE", "JSON",
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Loopback doubles of Kubernetes, Dex and Argo CD (issue 4): shares only JOSE/JSON with the
@@ -77,6 +85,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,6 +108,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Test support shared by test targets: running CLIs (kubectl, the project's executable).

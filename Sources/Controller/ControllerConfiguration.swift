@@ -33,6 +33,9 @@ public struct ControllerConfiguration: Sendable {
     public var metricsBindAddress = ":8080"
     public var healthProbeBindAddress = ":8081"
     public var workers = 4
+    /// How long a graceful shutdown may take (reconciles in flight finish, the Lease is
+    /// released) before what is left is cancelled; under Kubernetes' default 30 s grace period.
+    public var drainTimeout: Duration = .seconds(20)
     public var connectorDebounce: Duration = .milliseconds(300)
     /// The least time between two dex.config writes (each restarts Dex, logging every SSO user out).
     public var dexConfigMinInterval: Duration = .seconds(30)

@@ -5,6 +5,8 @@ import HTTP
 import Identity
 import Kube
 import Logging
+import Metrics
+import ServiceLifecycle
 import TokenExchange
 
 /// The whole controller: informers and reconcilers for bindings and issuers, token delivery and
@@ -40,8 +42,14 @@ public actor GitopsIdentityController {
 
     public var bindingController: BindingController? { controller }
 
+    /// Runs until a graceful shutdown (intake stops, the reconciles in flight finish, the Lease is
+    /// released) or cancellation. Throws only when startup fails (the issuer cannot be learnt).
     public func run() async throws {
-        let issuer = try await ClusterIssuerDiscovery.discover(client: client, configuration: configuration)
+        let client = self.client, configuration = self.configuration
+        // A stop requested during discovery ends it (it throws): the caller knows it asked.
+        let issuer = try await cancelWhenGracefulShutdown {
+            try await ClusterIssuerDiscovery.discover(client: client, configuration: configuration)
+        }
         let dexVersion = try configuration.dexVersion.map { text in
             guard let parsed = ReleaseVersion(text) else {
                 throw ClusterIssuerDiscovery.Failure(description: "--dex-version \(text) is not a version such as v2.43.0")
@@ -58,7 +66,12 @@ public actor GitopsIdentityController {
                                         store: KubeLeaseStore(client: client), clock: clock,
                                         report: { [logger] line in logger.error("\(line)") })
             logger.info("waiting for leadership", metadata: ["lease": .string("\(namespace)/\(configuration.leaderElectionID)")])
+            // client-go's leader-election gauge: a standby's /metrics says it is one.
+            let leader = Gauge(label: "leader_election_master_status", dimensions: [("name", configuration.leaderElectionID)])
+            leader.record(0)
             await elector.run { [self] in
+                leader.record(1)
+                defer { leader.record(0) }
                 await self.lead(issuer: issuer, dexVersion: dexVersion)
             }
             logger.info("leadership ended; lease released")
@@ -103,15 +116,18 @@ public actor GitopsIdentityController {
         let controller = BindingController(client: client, options: options)
         self.controller = controller
         logger.info("leading: reconciling CiIdentityBindings")
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await controller.run() }
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await controller.run(); return true }
             group.addTask { [weak self] in
                 await controller.waitUntilSynced()
                 // The wait also ends on cancellation: a stop before the sync is not "running".
-                guard !Task.isCancelled else { return }
-                await self?.setPhase(.running)
+                if !Task.isCancelled { await self?.setPhase(.running) }
+                return false
             }
-            await group.waitForAll()
+            // Once the controller returned (a graceful stop, or cancellation) the phase watch goes too.
+            while let controllerReturned = await group.next() {
+                if controllerReturned { group.cancelAll() }
+            }
         }
         // With "leading: reconciling", brackets the time this replica acted as leader (the soak's
         // leadership check reads both lines).

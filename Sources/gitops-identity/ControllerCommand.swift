@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
 
 /// `gitops-identity controller`: the flags of DESIGN §6. Every flag can also come from the
 /// environment variable named after it (`--dex-url` ← `GITOPS_IDENTITY_DEX_URL`); a flag wins.
@@ -73,43 +74,25 @@ struct ControllerCommand: AsyncParsableCommand {
         let controller = GitopsIdentityController(configuration: config, client: client, logger: logger)
         let servers = try await OperationsEndpoints.start(configuration: config, registry: registry, controller: controller)
 
-        // SIGTERM/SIGINT cancel the run: queues drain, the Lease is released, then exit 0.
-        let run = Task { try await controller.run() }
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) {
-            logger.info("signal received: shutting down")
-            run.cancel()
-        }
-        defer { signals.stop() }
+        // SIGTERM/SIGINT: a graceful shutdown (intake stops, reconciles in flight finish within
+        // the drain bound, the Lease is released), then exit 0; a second signal exits at once.
         do {
-            try await run.value
-        } catch is CancellationError {
-        } catch where run.isCancelled {
-            // A signal during startup (discovery, the first lists) cancels the request in flight:
-            // that is a requested stop, not a failure.
-            logger.info("stopped during startup")
+            let stopped = try await ControllerLifecycle.run(
+                [.init(service: OperationsService(servers: servers)),
+                 .init(service: controller, successTerminationBehavior: .gracefullyShutdownGroup,
+                       failureTerminationBehavior: .gracefullyShutdownGroup)],
+                drainTimeout: config.drainTimeout, logger: logger,
+                onSignal: { count in
+                    if count == 1 { logger.info("signal received: shutting down") } else { logger.warning("second signal: exiting now") }
+                })
+            if stopped, await controller.phase != .stopped {
+                // A signal during startup (discovery, the first lists) ends it: a requested stop, not a failure.
+                logger.info("stopped during startup")
+            }
         } catch {
             logger.error("controller failed: \(error)")
-            for server in servers { await server.shutdown() }
             throw ExitCode(1)
         }
-        for server in servers { await server.shutdown() }
         logger.info("stopped")
     }
-}
-
-/// Turns signals into a callback (the default action, termination, is switched off).
-final class SignalWatcher: @unchecked Sendable { // sources are set once in init and only cancelled after
-    private let sources: [DispatchSourceSignal]
-
-    init(signals: [Int32], _ action: @escaping @Sendable () -> Void) {
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: action)
-            source.resume()
-            return source
-        }
-    }
-
-    func stop() { sources.forEach { $0.cancel() } }
 }

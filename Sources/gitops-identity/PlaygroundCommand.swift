@@ -1,6 +1,7 @@
 import ArgumentParser
 import ControllerRuntime
 import Dispatch
+import Controller
 import Foundation
 import LocalControlPlane
 import Playground
@@ -34,8 +35,8 @@ struct PlaygroundCommand: AsyncParsableCommand {
         // Installed before anything starts: a first Ctrl-C or SIGTERM stops the playground (at once
         // once it runs; during start-up as soon as the report is out), a second exits immediately.
         let stop = SyncGate()
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
-            if stop.isOpen { Foundation.exit(130) }
+        let signals = SignalCounter(signals: [SIGINT, SIGTERM]) { count in
+            if count > 1 { Foundation.exit(130) }
             stop.open()
         }
         defer { signals.stop() }

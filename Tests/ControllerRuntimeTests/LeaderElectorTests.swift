@@ -93,6 +93,17 @@ struct LeaderElectorTests {
         #expect(store.holder == "b")
     }
 
+    /// A graceful stop: `lead` returns on its own (it drained); leadership ends and the lease is
+    /// released without cancelling anything.
+    @Test func leadReturningReleasesTheLease() async {
+        let clock = ManualClock()
+        let store = MemoryLeaseStore()
+        let a = elector("a", store, clock)
+        await a.run { }
+        #expect(store.holder == "")
+        #expect(await a.isLeader == false)
+    }
+
     @Test func leaderStepsDownWhenItCannotRenewWithinTheDeadline() async {
         let clock = ManualClock()
         let store = MemoryLeaseStore()

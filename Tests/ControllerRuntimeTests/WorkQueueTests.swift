@@ -137,6 +137,31 @@ struct WorkQueueTests {
     }
 }
 
+extension WorkQueueTests {
+    /// A graceful stop: the key in flight finishes, queued and delayed keys are dropped, idle
+    /// workers get nil at once, and `stopIntake` returns only once the in-flight key is done.
+    @Test func stopIntakeFinishesInFlightAndDropsTheBacklog() async {
+        let queue = WorkQueue<String>(clock: ManualClock())
+        await queue.add("a")
+        await queue.add("b")
+        await queue.add("later", after: .seconds(60))
+        #expect(await queue.get() == "a")
+        let idle = Task { await queue.get() } // "b" is queued; this one takes it
+        #expect(await idle.value == "b")
+        let idleAfter = Task { await queue.get() }
+        #expect(await eventually { await queue.count == 0 })
+        let stopped = Task { await queue.stopIntake() }
+        #expect(await idleAfter.value == nil, "an idle worker is released")
+        await queue.add("c")
+        #expect(await queue.get() == nil, "nothing new is handed out")
+        await queue.done("a")
+        await queue.done("b")
+        await stopped.value
+        #expect(await queue.delayedCount == 0)
+        #expect(await queue.processingCount == 0)
+    }
+}
+
 @Suite("deadline heap")
 struct DeadlineHeapTests {
     @Test func popsInOrderAndSkipsSuperseded() {

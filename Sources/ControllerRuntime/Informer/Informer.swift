@@ -1,6 +1,13 @@
 import Foundation
 import Kube
 
+/// What can be waited on until its cache holds the first list.
+public protocol SyncWaiting: Sendable {
+    func waitForSync() async
+}
+
+extension Informer: SyncWaiting {}
+
 /// List + watch into a local cache, calling handlers on every change, as client-go's
 /// reflector and shared informer do:
 /// - the first list fills the cache and marks it synced; the watch starts at the list's version;

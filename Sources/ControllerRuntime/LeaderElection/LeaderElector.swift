@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import ServiceLifecycle
 
 /// Leader election on a `coordination.k8s.io/v1` Lease, following client-go:
 /// - another holder's lease is judged by when *we* last saw its record change, plus the lease
@@ -50,17 +51,23 @@ public actor LeaderElector {
         self.clock = clock
     }
 
-    /// Campaigns until elected, runs `lead` while leading, and returns when leadership is lost
-    /// or the task is cancelled (releasing the lease in the latter case). `lead` is cancelled
-    /// when leadership ends.
+    /// Campaigns until elected, runs `lead` while leading, and returns when leadership is lost,
+    /// when `lead` returns (a graceful stop: it drained), or when the task is cancelled; in the
+    /// last two cases the lease is released so a successor need not wait it out. `lead` is
+    /// cancelled when leadership is lost. A graceful shutdown while campaigning stops the
+    /// campaign at once.
     public func run(lead: @escaping @Sendable () async -> Void) async {
-        guard await acquire() else { return }
-        let leading = Task { await lead() }
-        await renewUntilLost()
-        leading.cancel()
-        _ = await leading.value
-        // The release runs in a task of its own: the cancelled task would cancel its request.
-        if Task.isCancelled { await Task { await self.release() }.value }
+        guard await cancelWhenGracefulShutdown({ await self.acquire() }) else { return }
+        let lost = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await lead(); return false }
+            group.addTask { await self.renewUntilLost(); return true }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            await group.waitForAll()
+            return first && !Task.isCancelled
+        }
+        // The release runs in a task of its own: a cancelled task would cancel its request.
+        if !lost { await Task { await self.release() }.value }
         isLeader = false
     }
 

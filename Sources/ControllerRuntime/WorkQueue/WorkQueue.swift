@@ -7,7 +7,9 @@ import Metrics
 ///   again only when `done` is called;
 /// - delayed adds (one timer for all keys, earliest deadline wins) and rate-limited adds with
 ///   per-key exponential backoff that `forget` resets;
-/// - `shutDown(drain:)` stops new work and, with drain, waits until processing keys are done.
+/// - `shutDown(drain:)` stops new work and, with drain, waits until processing keys are done;
+///   `stopIntake()` (a graceful stop) also drops what is queued: in-flight keys finish, nothing
+///   new starts, and the next leader lists everything again anyway.
 public actor WorkQueue<Key: Hashable & Sendable> {
     private var queue: [Key] = []
     private var queueHead = 0
@@ -111,6 +113,24 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         waiters.forEach { $0.resume(returning: nil) }
         waiters = []
         if drain && !processing.isEmpty {
+            await withCheckedContinuation { drainWaiters.append($0) }
+        }
+    }
+
+    /// A graceful stop: no key is handed out any more (queued and delayed ones are dropped),
+    /// idle workers get nil at once, and this returns when the keys being processed are done.
+    public func stopIntake() async {
+        shuttingDown = true
+        timer?.cancel()
+        timer = nil
+        queue.removeAll()
+        queueHead = 0
+        dirty.removeAll()
+        delayed = DeadlineHeap<Key>()
+        depthGauge.record(0)
+        waiters.forEach { $0.resume(returning: nil) }
+        waiters = []
+        if !processing.isEmpty {
             await withCheckedContinuation { drainWaiters.append($0) }
         }
     }

@@ -1,5 +1,6 @@
 import ControllerRuntime
 import Kube
+import ServiceLifecycle
 
 /// Wires informers, one work queue and its workers around the binding reconciler and the
 /// connector sync. Start it in-process with `run()` (until the task is cancelled); tests and the
@@ -52,8 +53,9 @@ public actor BindingController {
         await syncGate.wait()
     }
 
-    /// Runs until the calling task is cancelled; then the queue shuts down and the workers stop —
-    /// also when cancelled before the caches synced (the sync waits honour cancellation).
+    /// Runs until a graceful shutdown (then intake stops and the reconciles in flight finish) or
+    /// until the calling task is cancelled (then everything stops where it is) — also before the
+    /// caches synced (the sync waits honour cancellation).
     public func run() async {
         // Optional kinds: an informer on a kind that is not served would never sync.
         let argoCDs = options.detectArgoCDResource ? await informerIfServed(IdentityResources.argoCDs) : nil
@@ -105,35 +107,36 @@ public actor BindingController {
                 group.addTask { await informer.run() }
             }
             if let secrets = self.secrets { group.addTask { await secrets.run() } }
-            await bindings.waitForSync()
-            await configMaps.waitForSync()
-            await issuers.waitForSync()
-            await namespaces.waitForSync()
-            await serviceAccounts.waitForSync()
-            await appProjects?.waitForSync()
-            await argoCDs?.waitForSync()
-            await deployments?.waitForSync()
-            await secrets?.waitForSync()
-            // Cancelled while waiting (SIGTERM before the caches synced): start no worker on a
-            // partial cache; stop the informers and return.
-            guard !Task.isCancelled else {
+            // A stop requested while waiting (SIGTERM before the caches synced, the API down or a
+            // CRD missing) ends the wait: start no worker on a partial cache; stop and return.
+            let informers: [any SyncWaiting] = [bindings, configMaps, issuers, namespaces, serviceAccounts]
+                + [appProjects, argoCDs, deployments].compactMap { $0 } + [secrets].compactMap { $0 }
+            await cancelWhenGracefulShutdown {
+                for informer in informers { await informer.waitForSync() }
+            }
+            guard !Task.isCancelled, !Task.isShuttingDownGracefully else {
                 group.cancelAll()
                 return
             }
             let worker = Worker(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
                                 bindings: bindings, issuers: issuers, onError: options.onReconcileError,
                                 bindingReconciles: reconcileCount)
-            for _ in 0..<options.workers {
-                group.addTask { await worker.run() }
-            }
             if let dexKeys, let tokenOptions = options.tokens {
                 let wiring = DexKeyWiring(queue: queue, bindings: bindings, secrets: secrets, issuers: issuers, events: events)
                 group.addTask { await dexKeys.run(every: tokenOptions.dexKeyPollInterval, changed: { await wiring.keysChanged($0, rotated: $1) }) }
             }
             syncGate.open()
-            // Park until cancelled, then stop the queue so idle workers return.
-            await CancellationWaiter().wait()
-            await queue.shutDown()
+            await withTaskGroup(of: Void.self) { workers in
+                for _ in 0..<options.workers {
+                    workers.addTask { await worker.run() }
+                }
+                // A graceful shutdown (SIGTERM through the service group) stops intake and lets
+                // the reconciles in flight finish; cancellation (a second signal, or the
+                // group's drain bound passing) stops them where they are.
+                try? await gracefulShutdown()
+                await queue.stopIntake()
+            }
+            // Every worker returned: nothing writes any more. Now the caches may go.
             group.cancelAll()
         }
     }
@@ -152,13 +155,5 @@ public actor BindingController {
         }
         return Informer(client: client, resource: resource, namespace: options.settings.argoCDNamespace,
                         clock: options.clock)
-    }
-}
-
-/// Suspends until the task is cancelled (an AsyncStream's iteration ends on cancellation).
-private struct CancellationWaiter {
-    func wait() async {
-        let stream = AsyncStream<Void> { _ in }
-        for await _ in stream {}
     }
 }
