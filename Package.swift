@@ -116,6 +116,10 @@ let package = Package(
 
         // Benchmarks print numbers; they are not tests.
         .executableTarget(name: "kube-bench", dependencies: ["Kube", "ControllerRuntime", "LocalControlPlane", "TestSupport"]),
+        .executableTarget(name: "reconcile-bench", dependencies: [
+            "Controller", "Identity", "Kube", "LocalControlPlane", "JSON", "TestSupport",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "token-bench", dependencies: [
             "Controller", "Identity", "Kube", "LocalControlPlane", "JSON", "TestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),

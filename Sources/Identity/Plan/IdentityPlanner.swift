@@ -14,22 +14,27 @@ public struct IdentityPlan: Sendable {
 }
 
 public enum IdentityPlanner {
-    public static func plan(_ state: ObservedState) -> IdentityPlan {
-        plan(state) { binding in
-            BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings,
-                                  issuers: state.issuers)
-        }
+    /// One binding's decision against the shared state: its own checks (`BindingPlanner`), then
+    /// the ones that need the cluster around it (the Argo CD release, its ServiceAccount). It
+    /// reads no other binding, so a reconcile costs the same with ten bindings or ten thousand.
+    public static func decide(_ binding: CiIdentityBinding, in state: ObservedState, serviceAccountMissing: Bool) -> BindingDecision {
+        var decision = BindingPlanner.decide(binding, rbac: state.rbac, appProjects: state.appProjects, settings: state.settings,
+                                             issuers: state.issuers)
+        refuseUserSubjectsBeforeArgoCD3(&decision, argoCD: state.dex.assessment.environment?.argoCD)
+        if serviceAccountMissing { withdrawGrantOfMissingServiceAccount(&decision, binding: binding) }
+        return decision
     }
 
-    /// The same plan, with each binding's decision from `decide` (a cache may answer it; it must
-    /// give what `BindingPlanner.decide` would).
-    public static func plan(_ state: ObservedState, decide: (CiIdentityBinding) -> BindingDecision) -> IdentityPlan {
+    /// Every binding of `state` decided (tests, and tools that want the whole picture).
+    public static func plan(_ state: ObservedState) -> IdentityPlan {
         var decisions: [ObjectKey: BindingDecision] = [:]
         for binding in state.bindings {
-            decisions[binding.key] = decide(binding)
+            var missing = false
+            if case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity {
+                missing = state.missingServiceAccounts.contains(ObjectKey(namespace: binding.namespace, name: name))
+            }
+            decisions[binding.key] = decide(binding, in: state, serviceAccountMissing: missing)
         }
-        refuseUserSubjectsBeforeArgoCD3(&decisions, argoCD: state.dex.assessment.environment?.argoCD)
-        withdrawGrantsOfMissingServiceAccounts(&decisions, bindings: state.bindings, missing: state.missingServiceAccounts)
         return IdentityPlan(decisions: decisions, connectors: connectorSet(state.issuers))
     }
 
@@ -52,31 +57,23 @@ public enum IdentityPlanner {
     /// DESIGN §4: grants never outlive their ServiceAccount. While it is absent the binding's
     /// RBAC key is withdrawn (Argo CD refuses its outstanding token at once) and its token is
     /// removed; re-creating the ServiceAccount restores both.
-    private static func withdrawGrantsOfMissingServiceAccounts(_ decisions: inout [ObjectKey: BindingDecision], bindings: [CiIdentityBinding],
-                                                               missing: Set<ObjectKey>) {
-        guard !missing.isEmpty else { return }
-        for binding in bindings {
-            guard case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity,
-                  missing.contains(ObjectKey(namespace: binding.namespace, name: name)),
-                  let grant = decisions[binding.key]?.grant else { continue }
-            decisions[binding.key] = .refused(BindingRefusal(
-                reason: RefusalReason.serviceAccountNotFound,
-                message: "spec.serviceAccount.name: ServiceAccount \(binding.namespace)/\(name) does not exist; its Argo CD grants are withdrawn and its token removed until it exists again",
-                policyKey: grant.policyKey))
-        }
+    private static func withdrawGrantOfMissingServiceAccount(_ decision: inout BindingDecision, binding: CiIdentityBinding) {
+        guard case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity,
+              let grant = decision.grant else { return }
+        decision = .refused(BindingRefusal(
+            reason: RefusalReason.serviceAccountNotFound,
+            message: "spec.serviceAccount.name: ServiceAccount \(binding.namespace)/\(name) does not exist; its Argo CD grants are withdrawn and its token removed until it exists again",
+            policyKey: grant.policyKey))
     }
 
     /// Argo CD before 3.0 enforces RBAC on Dex's encoded `sub`, never on
     /// `federated_claims.user_id` (argo-cd server/rbacpolicy/rbacpolicy.go at v2.11–v2.14): a
     /// `subjectMode: user` line could never match there. Known versions only; unknown is let be.
-    private static func refuseUserSubjectsBeforeArgoCD3(_ decisions: inout [ObjectKey: BindingDecision], argoCD: ReleaseVersion?) {
-        guard let argoCD, argoCD < ReleaseVersion(3, 0, 0) else { return }
-        for (key, decision) in decisions {
-            guard let grant = decision.grant, grant.subject.mode == .user else { continue }
-            decisions[key] = .refused(BindingRefusal(
-                reason: RefusalReason.subjectModeUnsupported,
-                message: "spec.oidc.subjectMode: user needs Argo CD 3.0 or later, which matches RBAC lines on federated_claims.user_id; Argo CD \(argoCD) matches only Dex's encoded sub. Use subjectMode: group (the default)",
-                policyKey: grant.policyKey))
-        }
+    private static func refuseUserSubjectsBeforeArgoCD3(_ decision: inout BindingDecision, argoCD: ReleaseVersion?) {
+        guard let argoCD, argoCD < ReleaseVersion(3, 0, 0), let grant = decision.grant, grant.subject.mode == .user else { return }
+        decision = .refused(BindingRefusal(
+            reason: RefusalReason.subjectModeUnsupported,
+            message: "spec.oidc.subjectMode: user needs Argo CD 3.0 or later, which matches RBAC lines on federated_claims.user_id; Argo CD \(argoCD) matches only Dex's encoded sub. Use subjectMode: group (the default)",
+            policyKey: grant.policyKey))
     }
 }

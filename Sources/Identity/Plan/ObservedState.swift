@@ -8,23 +8,32 @@ public struct ObservedRBACConfig: Sendable, Hashable {
     public var policyDefault: String?
     public var scopes: String?
     public var matchMode: String?
-    /// Every `policy.gitops-identity.*.csv` key and its current text.
-    public var managedKeys: [String: String]
+    /// The ConfigMap's data as read (shared, not copied: one binding's reconcile looks up its
+    /// own key, never filters all of them).
+    private var data: [String: String]
 
     public init(policyDefault: String? = nil, scopes: String? = nil, matchMode: String? = nil,
                 managedKeys: [String: String] = [:]) {
         self.policyDefault = policyDefault
         self.scopes = scopes
         self.matchMode = matchMode
-        self.managedKeys = managedKeys
+        self.data = managedKeys
     }
 
     /// From the ConfigMap's `data`; an absent ConfigMap reads as Argo CD's defaults.
     public init(data: [String: String]?) {
         let data = data ?? [:]
-        self.init(policyDefault: data["policy.default"], scopes: data["scopes"], matchMode: data["policy.matchMode"],
-                  managedKeys: data.filter { PolicyKey.isManaged($0.key) })
+        self.init(policyDefault: data["policy.default"], scopes: data["scopes"], matchMode: data["policy.matchMode"])
+        self.data = data
     }
+
+    /// The current text of one `policy.gitops-identity.*.csv` key.
+    public func managedKey(_ key: String) -> String? {
+        PolicyKey.isManaged(key) ? data[key] : nil
+    }
+
+    /// Every `policy.gitops-identity.*.csv` key and its current text.
+    public var managedKeys: [String: String] { data.filter { PolicyKey.isManaged($0.key) } }
 }
 
 /// Where the connectors live — argocd-cm (upstream installs) or an `ArgoCD` resource

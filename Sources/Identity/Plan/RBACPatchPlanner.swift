@@ -23,6 +23,6 @@ public enum RBACPatchPlanner {
     }
 
     public static func patch(key: String, desired: String?, current: ObservedRBACConfig) -> RBACPatch? {
-        current.managedKeys[key] == desired ? nil : RBACPatch(key: key, csv: desired)
+        current.managedKey(key) == desired ? nil : RBACPatch(key: key, csv: desired)
     }
 }

@@ -44,6 +44,9 @@ public actor BindingController {
     public nonisolated var bindingReconciles: Int { reconcileCount.current }
     private let reconcileCount = ReconcileCount()
 
+    /// Keys waiting in the queue (benchmarks wait for 0).
+    public var queueDepth: Int { get async { await queue.count } }
+
     public var connectorSyncStatistics: ConnectorSyncStatistics {
         get async { await connectorSync?.statistics ?? ConnectorSyncStatistics() }
     }

@@ -17,11 +17,10 @@ struct BindingReconciler: Sendable {
             TokenMetrics.forget(namespace: key.namespace ?? "", binding: key.name)
             return .done
         }
-        let state = await view.observedState()
-        let plan = await view.plan(state)
-        guard let decision = plan.decision(for: key) else { return .done }
+        let state = await view.sharedState(namespace: binding.namespace)
+        let decision = IdentityPlanner.decide(binding, in: state, serviceAccountMissing: await view.serviceAccountMissing(for: binding))
         if binding.isBeingDeleted {
-            return try await finalize(binding, decision: decision, plan: plan, state: state)
+            return try await finalize(binding, decision: decision, state: state)
         }
         if !binding.hasFinalizer {
             try await writes.setFinalizers(binding.finalizers + [IdentityResources.finalizer], on: binding)
@@ -32,7 +31,8 @@ struct BindingReconciler: Sendable {
         }
         var connector = ConnectorState.pending
         if let grant = decision.grant {
-            connector = ConnectorState.of(grant, issuers: state.issuers, in: state.dexTarget, desired: plan.connectors, dex: state.dex)
+            connector = ConnectorState.of(grant, issuers: state.issuers, in: state.dexTarget,
+                                          desired: IdentityPlanner.connectorSet(state.issuers), dex: state.dex)
         }
         let token = try await tokenOutcome(binding, decision: decision, connector: connector)
         let desired = StatusPlanner.desiredStatus(StatusPlanner.Input(
@@ -80,7 +80,7 @@ struct BindingReconciler: Sendable {
 
     /// Removes the grant, then releases the binding. The connector is the issuer's: a binding's
     /// deletion never touches Dex.
-    private func finalize(_ binding: CiIdentityBinding, decision: BindingDecision, plan: IdentityPlan,
+    private func finalize(_ binding: CiIdentityBinding, decision: BindingDecision,
                           state: ObservedState) async throws(KubeError) -> ReconcileOutcome {
         guard binding.hasFinalizer else { return .done }
         if let patch = RBACPatchPlanner.patch(for: decision, isBeingDeleted: true, current: state.rbac) {

@@ -3,7 +3,9 @@ import DexConfig
 import ControllerRuntime
 import Kube
 
-/// The informer caches the reconcilers read, turned into `ObservedState` for the planner.
+/// The informer caches the reconcilers read, turned into `ObservedState` for the planner: the
+/// objects every binding shares (argocd-cm, argocd-rbac-cm, AppProjects, issuers, Dex), read by
+/// key, never a list of the bindings.
 struct ClusterView: Sendable {
     let bindings: Informer<KubeObject>
     let configMaps: Informer<ConfigMap>
@@ -22,7 +24,6 @@ struct ClusterView: Sendable {
     let preflight: ConnectorPreflight
     /// Whether the controller can ask Dex which connectors it loaded (it has --dex-url).
     let probesDex: Bool
-    let memo = PlanMemo()
 
     func binding(_ key: ObjectKey) async -> CiIdentityBinding? {
         guard let object = await bindings.get(key) else { return nil }
@@ -38,13 +39,10 @@ struct ClusterView: Sendable {
         await configMaps.get(ObjectKey(namespace: settings.argoCDNamespace, name: name))?.data
     }
 
-    /// The plan of the current state, with unchanged bindings' decisions reused.
-    func plan(_ state: ObservedState) async -> IdentityPlan {
-        await memo.plan(state)
-    }
-
-    func observedState(dexTarget override: ObservedDexTarget? = nil) async -> ObservedState {
-        let bindingObjects = await bindings.list()
+    /// What every binding shares, with the labels of `namespace` only (an issuer's
+    /// namespaceSelector is matched against the binding's own namespace). `bindings` stays empty:
+    /// a reconcile decides its own binding alone.
+    func sharedState(dexTarget override: ObservedDexTarget? = nil, namespace: String? = nil) async -> ObservedState {
         let projects = await (appProjects?.list() ?? []).compactMap(ObservedObjects.appProject)
         let rbac = ObservedRBACConfig(data: await configMapData(IdentityResources.argoCDRBACConfigMap))
         let dexTarget: ObservedDexTarget
@@ -57,20 +55,18 @@ struct ClusterView: Sendable {
         }
         let dex = ObservedDex(assessment: await dexAssessment(), unreachable: await preflight.knownFailures(),
                               unreachableSince: await preflight.knownFailingSince())
-        let bindings = await memo.bindings(from: bindingObjects)
-        var missing: Set<ObjectKey> = []
-        for binding in bindings {
-            guard case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity else { continue }
-            let key = ObjectKey(namespace: binding.namespace, name: name)
-            if await serviceAccounts.get(key) == nil { missing.insert(key) }
-        }
-        return ObservedState(bindings: bindings, dexTarget: dexTarget,
-                             rbac: rbac, appProjects: projects, settings: settings, dex: dex,
-                             issuers: await issuerDirectory(dex: dex, rbac: rbac, dexTarget: dexTarget), missingServiceAccounts: missing)
+        return ObservedState(bindings: [], dexTarget: dexTarget, rbac: rbac, appProjects: projects, settings: settings, dex: dex,
+                             issuers: await issuerDirectory(dex: dex, rbac: rbac, dexTarget: dexTarget, namespace: namespace))
+    }
+
+    /// Whether the ServiceAccount a service-account binding names is absent from the cache.
+    func serviceAccountMissing(for binding: CiIdentityBinding) async -> Bool {
+        guard case let .success(spec) = binding.spec, case let .serviceAccount(name, _) = spec.identity else { return false }
+        return await serviceAccounts.get(ObjectKey(namespace: binding.namespace, name: name)) == nil
     }
 
     /// Every issuer decided against the current Dex, RBAC settings and preflight results.
-    func issuerDirectory(dex: ObservedDex, rbac: ObservedRBACConfig, dexTarget: ObservedDexTarget) async -> IssuerDirectory {
+    func issuerDirectory(dex: ObservedDex, rbac: ObservedRBACConfig, dexTarget: ObservedDexTarget, namespace: String?) async -> IssuerDirectory {
         let reachable = await preflight.knownReachable()
         let written = Set((try? ManagedConnectorPresence.managedIDs(in: dexTarget.effectiveDexConfig, recorded: dexTarget.recorded).get()) ?? [])
         var entries: [String: IssuerDirectory.Entry] = [:]
@@ -92,8 +88,8 @@ struct ClusterView: Sendable {
             entries[issuer.name] = IssuerDirectory.Entry(spec: try? issuer.spec.get(), decision: decision, dexLoaded: loaded)
         }
         var labels: [String: [String: String]] = [:]
-        for namespace in await namespaces.list() {
-            if let name = namespace.metadata.name { labels[name] = namespace.metadata.labels ?? [:] }
+        if let namespace, let object = await namespaces.get(ObjectKey(namespace: nil, name: namespace)) {
+            labels[namespace] = object.metadata.labels ?? [:]
         }
         return IssuerDirectory(entries: entries, namespaceLabels: labels, probesDex: probesDex,
                                clusterIssuerURL: settings.clusterIssuer?.url)

@@ -69,7 +69,7 @@ actor ConnectorSync {
         var lastConflict: KubeError?
         for _ in 0..<maxConflictRetries {
             let snapshot = try await store.read()
-            let state = await view.observedState(dexTarget: snapshot.observed)
+            let state = await view.sharedState(dexTarget: snapshot.observed)
             if case let .unsupported(refusal) = state.dex.assessment {
                 // Nothing Dex could load is written; the issuers report the same reason.
                 statistics.refusals += 1

@@ -18,7 +18,7 @@ struct IssuerReconciler: Sendable {
 
     func reconcile(_ name: String) async throws(KubeError) -> ReconcileOutcome {
         guard let issuer = await view.issuer(name) else { return .done }
-        let state = await view.observedState()
+        let state = await view.sharedState()
         guard let entry = state.issuers.entries[name] else { return .done }
         let decision = entry.decision
         let written = decision.connector.map {

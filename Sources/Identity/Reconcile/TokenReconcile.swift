@@ -103,6 +103,7 @@ struct TokenReconcile: Sendable {
             after.record.failures = inputs.record.failures + 1
             after.record.lastFailureTime = now
             after.record.lastFailureReason = failure.reason
+            after.record.lastFailureMessage = failure.message
             after.now = now
             await onFailure?(binding.key, failure)
             await events.record(binding.reference, type: .warning, reason: "TokenRenewalFailed", message: failure.message)

@@ -163,8 +163,9 @@ public enum TokenChecks {
         if let issued = inputs.published?.issuedAt, issued > lastFailure { return nil }
         if let changed = inputs.dexKeysChangedAt, changed > lastFailure { return nil }
         let reason = inputs.record.lastFailureReason ?? "TokenIssueFailed"
+        let last = inputs.record.lastFailureMessage ?? reason
         return .wait(until: retryAt, reason: reason,
-                     message: "\(inputs.record.failures) failed attempt(s), the last \(reason); next attempt at \(KubeTime.format(retryAt))")
+                     message: "\(last) (\(inputs.record.failures) failed attempt(s); next at \(KubeTime.format(retryAt)))")
     }
 
     static func secretMissing(_ inputs: TokenInputs) -> TokenDecision? {

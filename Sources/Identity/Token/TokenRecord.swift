@@ -16,17 +16,19 @@ public struct TokenRecord: Sendable, Hashable {
     public var failures: Int
     public var lastFailureTime: Date?
     public var lastFailureReason: String?
+    public var lastFailureMessage: String?
     /// When the next attempt is due while failing (reported; derived from the three above).
     public var retryAt: Date?
 
     public init(expiresAt: Date? = nil, renewAt: Date? = nil, lastRenewedAt: Date? = nil, failures: Int = 0,
-                lastFailureTime: Date? = nil, lastFailureReason: String? = nil, retryAt: Date? = nil) {
+                lastFailureTime: Date? = nil, lastFailureReason: String? = nil, lastFailureMessage: String? = nil, retryAt: Date? = nil) {
         self.expiresAt = expiresAt
         self.renewAt = renewAt
         self.lastRenewedAt = lastRenewedAt
         self.failures = failures
         self.lastFailureTime = lastFailureTime
         self.lastFailureReason = lastFailureReason
+        self.lastFailureMessage = lastFailureMessage
         self.retryAt = retryAt
     }
 
@@ -36,7 +38,7 @@ public struct TokenRecord: Sendable, Hashable {
         self.init(expiresAt: date("expiresAt"), renewAt: date("renewAt"), lastRenewedAt: date("lastRenewedAt"),
                   failures: Int(max(0, min(json?["failures"]?.intValue ?? 0, 1_000_000))),
                   lastFailureTime: date("lastFailureTime"), lastFailureReason: json?["lastFailureReason"]?.stringValue,
-                  retryAt: date("retryAt"))
+                  lastFailureMessage: json?["lastFailureMessage"]?.stringValue, retryAt: date("retryAt"))
     }
 
     /// `nil` when nothing is known (no token, no failure): the field is then removed.
@@ -49,6 +51,7 @@ public struct TokenRecord: Sendable, Hashable {
         if failures > 0 { object["failures"] = .int(Int64(failures)) }
         put("lastFailureTime", lastFailureTime)
         if let lastFailureReason { object["lastFailureReason"] = .string(lastFailureReason) }
+        if let lastFailureMessage { object["lastFailureMessage"] = .string(String(lastFailureMessage.prefix(1024))) }
         put("retryAt", retryAt)
         return object.isEmpty ? .null : .object(object)
     }
