@@ -27,7 +27,6 @@ func cpuSeconds() -> Double {
 
 func measure(_ count: Int) async throws -> (wall: Double, cpu: Double, converge: Double) {
     let local = try await LocalArgoCD.start(.init(kube: .init(historyLimit: max(20_000, count * 8))))
-    defer { Task { await local.shutdown() } }
     let client = KubeClient(config: try KubeConfigLoader.load(path: local.kube.kubeconfigPath))
     for file in ["crds/gitops-identity.io_ciidentitybindings.yaml", "crds/gitops-identity.io_clusteridentityissuers.yaml"] {
         let crd = try String(contentsOfFile: file, encoding: .utf8)
@@ -65,7 +64,6 @@ func measure(_ count: Int) async throws -> (wall: Double, cpu: Double, converge:
     let clock = ContinuousClock()
     let start = clock.now
     let run = Task { try await controller.run() }
-    defer { run.cancel() }
     // Converged: every binding has its status, and the queue is idle.
     func statusWrites() -> Int { local.kube.requestCounts["PATCH ciidentitybindings/status"] ?? 0 }
     func queueDepth() async -> Int { await controller.bindingController?.queueDepth ?? 1 }
@@ -85,6 +83,10 @@ func measure(_ count: Int) async throws -> (wall: Double, cpu: Double, converge:
     while binding.bindingReconciles < before + count { try await Task.sleep(for: .milliseconds(20)) }
     let wall = BenchmarkMeasures.seconds(clock.now - round)
     let cpu = cpuSeconds() - cpu0
+    // The controller stops before the control plane it talks to.
+    run.cancel()
+    _ = await run.result
+    await local.shutdown()
     return (wall, cpu, converged)
 }
 

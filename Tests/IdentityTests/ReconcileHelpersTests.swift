@@ -19,17 +19,33 @@ import Testing
     @Test func ourOwnStatusWritesDoNotTriggerTheConnectorSync() {
         let spec: JSONValue = ["oidc": ["issuer": "https://a.example", "subject": "s"]]
         let old = binding(generation: 1, spec: spec)
-        #expect(!InformerWiring.mayChangeConnectors(old, binding(generation: 1, spec: spec, status: ["subject": "x"])))
-        #expect(InformerWiring.mayChangeConnectors(old, binding(generation: 2, spec: ["oidc": ["issuer": "https://b.example", "subject": "s"]])))
-        #expect(InformerWiring.mayChangeConnectors(old, binding(generation: 1, spec: spec, deleting: true)))
+        #expect(!BindingWatches.mayChangeConnectors(old, binding(generation: 1, spec: spec, status: ["subject": "x"])))
+        #expect(BindingWatches.mayChangeConnectors(old, binding(generation: 2, spec: ["oidc": ["issuer": "https://b.example", "subject": "s"]])))
+        #expect(BindingWatches.mayChangeConnectors(old, binding(generation: 1, spec: spec, deleting: true)))
     }
 
-    /// argocd-cmd-params-cm joins them: `dexserver.connector.failure.continue` changes what Dex does.
-    @Test func onlyArgoCDsThreeSettingsConfigMapsAreShared() {
-        #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cm")))
-        #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-rbac-cm")))
-        #expect(InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-cmd-params-cm")))
-        #expect(!InformerWiring.isArgoCDConfig(ObjectMeta(name: "argocd-notifications-cm")))
+    /// argocd-rbac-cm: a binding's own key concerns that binding alone; a shared setting
+    /// (policy.default, scopes, matchMode) concerns every one.
+    @Test func anRBACKeyChangeConcernsItsBindingAndASharedSettingEveryone() {
+        let key = "policy.gitops-identity.team-a.gha.csv"
+        let before = ConfigMap(metadata: ObjectMeta(name: "argocd-rbac-cm", namespace: "argocd"), data: ["policy.default": "", key: "p, a"])
+        var ours = before
+        ours.data?[key] = "p, b"
+        let own = BindingWatches.rbacChange(.updated(old: before, new: ours))
+        #expect(!own.shared && own.keys == [key])
+        var shared = before
+        shared.data?["policy.default"] = "role:readonly"
+        #expect(BindingWatches.rbacChange(.updated(old: before, new: shared)).shared)
+        #expect(BindingWatches.rbacChange(.deleted(before)).shared)
+    }
+
+    /// Index values: which bindings an issuer's change concerns.
+    @Test func bindingsAreIndexedByTheIssuerTheyResolveTo() {
+        #expect(BindingWatches.issuerOf(binding(generation: 1, spec: ["oidc": ["issuerRef": ["name": "github"], "subject": "s"]])) == ["oidc:github"])
+        #expect(BindingWatches.issuerOf(binding(generation: 1, spec: ["serviceAccount": ["name": "ci"]])) == ["sa:*"])
+        #expect(BindingWatches.issuerOf(binding(generation: 1, spec: ["serviceAccount": ["name": "ci", "issuerRef": ["name": "cluster"]]])) == ["sa:cluster"])
+        #expect(Set(BindingWatches.indexValues(ofIssuer: "cluster")).isSuperset(of: ["sa:cluster", "sa:*", "oidc:cluster"]))
+        #expect(BindingWatches.policyKeyOf(binding(generation: 1, spec: [:])) == ["policy.gitops-identity.team-a.gha.csv"])
     }
 
     @Test func aSnapshotReadsDexConfigFromItsObject() {

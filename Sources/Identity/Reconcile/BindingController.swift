@@ -91,9 +91,13 @@ public actor BindingController {
             events: events, options: options, tokens: tokens)
         let issuerReconciler = IssuerReconciler(view: view, writes: IssuerWrites(client: client), events: events, options: options,
                                                 requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
-        await InformerWiring(queue: queue, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
-            .connect(bindings: bindings, configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
+        let watches = await BindingWatches(bindings: bindings, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
+            .watches(configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
                      issuers: issuers, namespaces: namespaces, serviceAccounts: serviceAccounts, secrets: secrets)
+        if let secrets {
+            await secrets.addIndex(DexKeyWiring.secretKeyIDIndex, DexKeyWiring.keyID)
+            await bindings.addIndex(DexKeyWiring.failingBindingIndex, DexKeyWiring.isFailing)
+        }
 
         await withTaskGroup(of: Void.self) { group in
             let bindings = self.bindings
@@ -110,6 +114,7 @@ public actor BindingController {
                 group.addTask { await informer.run() }
             }
             if let secrets = self.secrets { group.addTask { await secrets.run() } }
+            for watch in watches { group.addTask { await watch.run(into: queue) } }
             // A stop requested while waiting (SIGTERM before the caches synced, the API down or a
             // CRD missing) ends the wait: start no worker on a partial cache; stop and return.
             let informers: [any SyncWaiting] = [bindings, configMaps, issuers, namespaces, serviceAccounts]
@@ -121,24 +126,22 @@ public actor BindingController {
                 group.cancelAll()
                 return
             }
-            let worker = Worker(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
-                                bindings: bindings, issuers: issuers, onError: options.onReconcileError,
-                                bindingReconciles: reconcileCount)
+            let dispatch = WorkDispatch(queue: queue, reconciler: reconciler, issuerReconciler: issuerReconciler, connectorSync: sync,
+                                        bindings: bindings, issuers: issuers, bindingReconciles: reconcileCount)
+            let onError = options.onReconcileError
+            let loop = ReconcileLoop<WorkKey, KubeError>(
+                queue: queue, controllerName: \.controllerName,
+                reconcile: { key throws(KubeError) in try await dispatch.reconcile(key) },
+                errorPolicy: { key, error in await onError?(key, error) })
             if let dexKeys, let tokenOptions = options.tokens {
                 let wiring = DexKeyWiring(queue: queue, bindings: bindings, secrets: secrets, issuers: issuers, events: events)
                 group.addTask { await dexKeys.run(every: tokenOptions.dexKeyPollInterval, changed: { await wiring.keysChanged($0, rotated: $1) }) }
             }
             syncGate.open()
-            await withTaskGroup(of: Void.self) { workers in
-                for _ in 0..<options.workers {
-                    workers.addTask { await worker.run() }
-                }
-                // A graceful shutdown (SIGTERM through the service group) stops intake and lets
-                // the reconciles in flight finish; cancellation (a second signal, or the
-                // group's drain bound passing) stops them where they are.
-                try? await gracefulShutdown()
-                await queue.stopIntake()
-            }
+            // Until a graceful shutdown (SIGTERM through the service group: intake stops, the
+            // reconciles in flight finish) or cancellation (a second signal, or the group's
+            // drain bound passing: they stop where they are).
+            await loop.run(workers: options.workers)
             // Every worker returned: nothing writes any more. Now the caches may go.
             group.cancelAll()
         }

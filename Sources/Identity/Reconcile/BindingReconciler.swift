@@ -12,10 +12,10 @@ struct BindingReconciler: Sendable {
     /// The token step; `nil` without Dex to exchange at (then Ready does not wait for a token).
     let tokens: TokenReconcile?
 
-    func reconcile(_ key: ObjectKey) async throws(KubeError) -> ReconcileOutcome {
+    func reconcile(_ key: ObjectKey) async throws(KubeError) -> Action {
         guard let binding = await view.binding(key) else {
             TokenMetrics.forget(namespace: key.namespace ?? "", binding: key.name)
-            return .done
+            return .awaitChange
         }
         let state = await view.sharedState(namespace: binding.namespace)
         let decision = IdentityPlanner.decide(binding, in: state, serviceAccountMissing: await view.serviceAccountMissing(for: binding))
@@ -44,13 +44,13 @@ struct BindingReconciler: Sendable {
                 // The next reconcile must see this status (its token record), not the one it replaced.
                 await view.bindings.assume(written)
             } catch where error.isNotFound {
-                return .done
+                return .awaitChange
             }
             for event in EventPlanner.events(from: binding.status, to: desired) {
                 await record(event, about: binding)
             }
         }
-        return token?.requeueAfter.map { .requeue(after: $0) } ?? .done
+        return token?.requeueAfter.map { .requeue(after: $0) } ?? .awaitChange
     }
 
     /// The token step of a service-account binding: while it is granted, and while it is refused
@@ -81,8 +81,8 @@ struct BindingReconciler: Sendable {
     /// Removes the grant, then releases the binding. The connector is the issuer's: a binding's
     /// deletion never touches Dex.
     private func finalize(_ binding: CiIdentityBinding, decision: BindingDecision,
-                          state: ObservedState) async throws(KubeError) -> ReconcileOutcome {
-        guard binding.hasFinalizer else { return .done }
+                          state: ObservedState) async throws(KubeError) -> Action {
+        guard binding.hasFinalizer else { return .awaitChange }
         if let patch = RBACPatchPlanner.patch(for: decision, isBeingDeleted: true, current: state.rbac) {
             try await writes.applyRBAC(patch)
             await record(EventPlanner.rbacWritten(patch), about: binding)
@@ -91,9 +91,9 @@ struct BindingReconciler: Sendable {
         do {
             try await writes.setFinalizers(binding.finalizers.filter { $0 != IdentityResources.finalizer }, on: binding)
         } catch where error.isNotFound {
-            return .done
+            return .awaitChange
         }
-        return .done
+        return .awaitChange
     }
 
     private func record(_ event: PlannedEvent, about binding: CiIdentityBinding) async {

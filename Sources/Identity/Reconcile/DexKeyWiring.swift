@@ -20,8 +20,8 @@ struct DexKeyWiring: Sendable {
         if let secrets {
             for keyID in await secrets.indexValues(Self.secretKeyIDIndex) where !current.contains(keyID) {
                 for secret in await secrets.list(index: Self.secretKeyIDIndex, value: keyID) {
-                    guard let owner = TokenSecret.owningBinding(secret, kind: IdentityResources.ciIdentityBindings.kind) else { continue }
-                    await queue.add(.binding(ObjectKey(namespace: owner.namespace, name: owner.name)))
+                    guard let owner = Owner.controller(of: secret.metadata, kind: IdentityResources.ciIdentityBindings.kind) else { continue }
+                    await queue.add(.binding(owner))
                     stale += 1
                 }
             }

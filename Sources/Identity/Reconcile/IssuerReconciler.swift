@@ -16,10 +16,10 @@ struct IssuerReconciler: Sendable {
     static let loadedRecheck: Duration = .seconds(300)
     static let notLoadedRecheck: Duration = .seconds(5)
 
-    func reconcile(_ name: String) async throws(KubeError) -> ReconcileOutcome {
-        guard let issuer = await view.issuer(name) else { return .done }
+    func reconcile(_ name: String) async throws(KubeError) -> Action {
+        guard let issuer = await view.issuer(name) else { return .awaitChange }
         let state = await view.sharedState()
-        guard let entry = state.issuers.entries[name] else { return .done }
+        guard let entry = state.issuers.entries[name] else { return .awaitChange }
         let decision = entry.decision
         let written = decision.connector.map {
             (try? ManagedConnectorPresence.isPresent($0, in: state.dexTarget.effectiveDexConfig).get()) ?? false
@@ -59,21 +59,21 @@ struct IssuerReconciler: Sendable {
             do {
                 try await writes.writeStatus(desired, of: issuer)
             } catch where error.isNotFound {
-                return .done
+                return .awaitChange
             }
             for event in Self.events(from: issuer.status, to: desired) {
                 await events.record(issuer.reference, type: event.type, reason: event.reason, message: event.message)
             }
         }
-        guard written else { return .done }
+        guard written else { return .awaitChange }
         return .requeue(after: dexLoaded == true ? Self.loadedRecheck : Self.notLoadedRecheck)
     }
 
     /// The connector goes first (one Dex restart), unless another Ready issuer of the same URL
     /// still needs it; then the finalizer.
     private func finalize(_ issuer: ClusterIdentityIssuer, connector: ManagedConnector?, written: Bool,
-                          state: ObservedState) async throws(KubeError) -> ReconcileOutcome {
-        guard issuer.hasFinalizer else { return .done }
+                          state: ObservedState) async throws(KubeError) -> Action {
+        guard issuer.hasFinalizer else { return .awaitChange }
         let stillNeeded = connector.map { IdentityPlanner.connectorSet(state.issuers).ids.contains($0.id) } ?? false
         if written, !stillNeeded {
             await requestConnectorSync()
@@ -82,9 +82,9 @@ struct IssuerReconciler: Sendable {
         do {
             try await writes.setFinalizers(issuer.finalizers.filter { $0 != IdentityResources.finalizer }, on: issuer)
         } catch where error.isNotFound {
-            return .done
+            return .awaitChange
         }
-        return .done
+        return .awaitChange
     }
 
     /// One Event per condition whose status or reason changed; not-Ready is a Warning.

@@ -36,9 +36,3 @@ extension WorkKey {
         }
     }
 }
-
-/// How a reconcile ended, in controller-runtime's terms.
-enum ReconcileOutcome: Sendable {
-    case done
-    case requeue(after: Duration)
-}

@@ -54,13 +54,6 @@ public enum TokenSecret {
         secret.metadata.labels?[managedByLabel] == managedByValue
             && (secret.metadata.ownerReferences ?? []).contains { $0.uid == uid }
     }
-
-    /// The binding that owns a managed Secret, from its controller ownerReference.
-    public static func owningBinding(_ secret: Secret, kind: String) -> (namespace: String, name: String)? {
-        guard let namespace = secret.metadata.namespace,
-              let owner = (secret.metadata.ownerReferences ?? []).first(where: { $0.kind == kind && $0.controller == true }) else { return nil }
-        return (namespace, owner.name)
-    }
 }
 
 /// A binding's Secret as the token checks see it: whether it is the binding's own, the token it

@@ -144,7 +144,7 @@ struct TokenSecretTests {
         let observed = ObservedTokenSecret.observe(filled, ownerUID: "uid-1", argoCDServer: "https://argocd.example.com", dexKeys: keys)
         #expect(observed.owned && observed.dataMatchesToken)
         #expect(observed.token?.keyID == "k1" && observed.token?.expiresAt == exp && observed.token?.signatureValid == true)
-        #expect(TokenSecret.owningBinding(filled, kind: "CiIdentityBinding")?.name == "deployer")
+        #expect(Owner.controller(of: filled.metadata, kind: "CiIdentityBinding") == ObjectKey(namespace: "team-a", name: "deployer"))
 
         var edited = filled
         edited.data?["ARGOCD_SERVER"] = Data("https://evil.example.com".utf8)
