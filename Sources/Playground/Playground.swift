@@ -39,7 +39,7 @@ public struct Playground {
     public let options: Options
     private let print: @Sendable (String) -> Void
 
-    public init(options: Options, print: @escaping @Sendable (String) -> Void = { Swift.print($0) }) {
+    public init(options: Options, print: @escaping @Sendable (String) -> Void = { Console.line($0) }) {
         self.options = options
         self.print = print
     }

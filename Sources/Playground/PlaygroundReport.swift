@@ -20,7 +20,7 @@ struct PlaygroundReport {
             if allReady { return true }
             try? await Task.sleep(for: .milliseconds(100))
         }
-        print("timed out waiting for the sample bindings to become Ready")
+        Console.line("timed out waiting for the sample bindings to become Ready")
         return false
     }
 
@@ -48,41 +48,41 @@ struct PlaygroundReport {
 
     /// Prints everything; returns whether the can-i answers were exactly as granted.
     func printAll(namespace: String) async -> Bool {
-        print("\n== CiIdentityBindings")
+        Console.line("\n== CiIdentityBindings")
         let bindings = (try? await client.listAll(KubeObject.self, Playground.bindings, namespace: namespace).items) ?? []
         for binding in bindings.sorted(by: { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }) {
-            print("\(namespace)/\(binding.metadata.name ?? "")  subject: \(binding.status?["subject"]?.stringValue ?? "-")")
+            Console.line("\(namespace)/\(binding.metadata.name ?? "")  subject: \(binding.status?["subject"]?.stringValue ?? "-")")
             for condition in binding.status?["conditions"]?.arrayValue ?? [] {
-                print("  \(condition["type"]?.stringValue ?? ""): \(condition["status"]?.stringValue ?? "") (\(condition["reason"]?.stringValue ?? "")) \(condition["message"]?.stringValue ?? "")")
+                Console.line("  \(condition["type"]?.stringValue ?? ""): \(condition["status"]?.stringValue ?? "") (\(condition["reason"]?.stringValue ?? "")) \(condition["message"]?.stringValue ?? "")")
             }
         }
 
-        print("\n== Dex connectors in argocd-cm dex.config")
+        Console.line("\n== Dex connectors in argocd-cm dex.config")
         let argoCM = try? await client.get(ConfigMap.self, namespace: local.namespace, name: "argocd-cm")
-        print(Self.foldingCertificates(argoCM?.data?["dex.config"] ?? "(none)"))
+        Console.line(Self.foldingCertificates(argoCM?.data?["dex.config"] ?? "(none)"))
 
-        print("== RBAC lines in argocd-rbac-cm")
+        Console.line("== RBAC lines in argocd-rbac-cm")
         let rbac = (try? await client.get(ConfigMap.self, namespace: local.namespace, name: "argocd-rbac-cm"))?.data ?? [:]
         for key in rbac.keys.sorted() where key.hasPrefix("policy.gitops-identity.") {
-            print("\(key):")
-            print(rbac[key] ?? "")
+            Console.line("\(key):")
+            Console.line(rbac[key] ?? "")
         }
 
-        print("== Secret \(namespace)/deployer-argocd-token")
+        Console.line("== Secret \(namespace)/deployer-argocd-token")
         guard let secret = try? await client.get(Secret.self, namespace: namespace, name: "deployer-argocd-token"),
               let token = secret.string("token") else {
-            print("(not written)")
+            Console.line("(not written)")
             return false
         }
-        print("keys: \(secret.data?.keys.sorted().joined(separator: ", ") ?? "")")
-        print("token: <redacted, \(token.count) characters>")
+        Console.line("keys: \(secret.data?.keys.sorted().joined(separator: ", ") ?? "")")
+        Console.line("token: <redacted, \(token.count) characters>")
         if let claims = try? JWT.parseUnverified(token).claims {
             for name in ["iss", "aud", "sub", "groups", "federated_claims", "exp"] {
-                if let value = claims[name] { print("  \(name): \(String(decoding: value.encoded(), as: UTF8.self))") }
+                if let value = claims[name] { Console.line("  \(name): \(String(decoding: value.encoded(), as: UTF8.self))") }
             }
         }
 
-        print("\n== Argo CD can-i, with that token")
+        Console.line("\n== Argo CD can-i, with that token")
         let checks: [(String, String, String, Bool)] = [
             ("applications", "sync", "team-a/guestbook", true),
             ("applications", "get", "team-a/guestbook", true),
@@ -101,7 +101,7 @@ struct PlaygroundReport {
             let answer = (try? JSONValue.decode(response.body))?["value"]?.stringValue ?? "HTTP \(response.status)"
             let ok = answer == (expected ? "yes" : "no")
             if !ok { asExpected = false }
-            print("can-i \(action) \(resource) \(object): \(answer)\(ok ? "" : "  (expected \(expected ? "yes" : "no"))")")
+            Console.line("can-i \(action) \(resource) \(object): \(answer)\(ok ? "" : "  (expected \(expected ? "yes" : "no"))")")
         }
         return asExpected
     }

@@ -71,17 +71,22 @@ public struct ChildProcess {
         process.standardInput = FileHandle.nullDevice
         let exit = ExitBox()
         process.terminationHandler = { exit.finish($0.terminationStatus) }
-        let stdout = drain(out.fileHandleForReading)
+        let stdout = drainWatched(out.fileHandleForReading)
         let stderr = drain(err.fileHandleForReading)
         try process.run()
-        return Running(process: process, exit: exit, stdout: stdout, stderr: stderr)
+        return Running(process: process, exit: exit, stdout: stdout.all, stdoutSoFar: stdout.soFar, stderr: stderr)
     }
 
     public struct Running: Sendable {
         let process: Process
         let exit: ExitBox
         let stdout: Task<String, Never>
+        let stdoutSoFar: @Sendable () -> String
         let stderr: Task<String, Never>
+
+        /// What the child has written to stdout so far: a line shows here only once the child
+        /// flushed it (what a log collector or a pipe reader would see).
+        public var outputSoFar: String { stdoutSoFar() }
 
         public var pid: Int32 { process.processIdentifier }
         public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
@@ -123,14 +128,18 @@ public struct ChildProcess {
     }
 
     private static func drain(_ handle: FileHandle) -> Task<String, Never> {
-        let result = Mutex(Data())
+        drainWatched(handle).all
+    }
+
+    private static func drainWatched(_ handle: FileHandle) -> (all: Task<String, Never>, soFar: @Sendable () -> String) {
+        let result = Arc(Mutex(Data()))
         let done = Mutex<CheckedContinuation<Void, Never>?>(nil)
         let finished = Mutex(false)
         Thread.detachNewThread {
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
-                result.withLock { $0.append(chunk) }
+                result.value.withLock { $0.append(chunk) }
             }
             let waiter = done.withLock { w -> CheckedContinuation<Void, Never>? in
                 finished.withLock { $0 = true }
@@ -139,7 +148,7 @@ public struct ChildProcess {
             }
             waiter?.resume()
         }
-        return Task {
+        let all = Task {
             await withCheckedContinuation { continuation in
                 let isDone = done.withLock { w -> Bool in
                     if finished.withLock({ $0 }) { return true }
@@ -148,8 +157,15 @@ public struct ChildProcess {
                 }
                 if isDone { continuation.resume() }
             }
-            return String(decoding: result.withLock { $0 }, as: UTF8.self)
+            return String(decoding: result.value.withLock { $0 }, as: UTF8.self)
         }
+        return (all, { String(decoding: result.value.withLock { $0 }, as: UTF8.self) })
+    }
+
+    /// A Mutex (not copyable) shared by reference between the reader thread and its readers.
+    private final class Arc<Value: ~Copyable & Sendable>: Sendable {
+        let value: Value
+        init(_ value: consuming Value) { self.value = value }
     }
 }
 

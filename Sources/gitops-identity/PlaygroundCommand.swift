@@ -46,11 +46,11 @@ struct PlaygroundCommand: AsyncParsableCommand {
         let (running, succeeded) = try await playground.start()
         if once {
             await running.shutdown()
-            print(succeeded ? "\nplayground: all sample bindings Ready, can-i as granted" : "\nplayground: FAILED (see above)")
+            Console.line(succeeded ? "\nplayground: all sample bindings Ready, can-i as granted" : "\nplayground: FAILED (see above)")
             if !succeeded { throw ExitCode(1) }
             return
         }
-        print("""
+        Console.line("""
 
         The playground keeps running. Try:
           export KUBECONFIG=\(playground.options.stateDirectory)/kubeconfig
@@ -58,7 +58,7 @@ struct PlaygroundCommand: AsyncParsableCommand {
         Ctrl-C stops it.
         """)
         await stop.wait()
-        print("stopping the playground…")
+        Console.line("stopping the playground…")
         await running.shutdown()
     }
 }

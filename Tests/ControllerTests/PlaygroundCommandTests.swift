@@ -46,9 +46,10 @@ struct PlaygroundCommandTests {
     func aSignalStopsTheRunningPlayground(_ signal: Int32) async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("playground-\(UUID().uuidString)").path
         let child = try ChildProcess.start(Binary.path, ["playground", "--state-dir", state])
-        // endpoints.json is written last, after the report: the playground is up.
-        let up = await eventually(timeout: .seconds(120)) { FileManager.default.fileExists(atPath: state + "/endpoints.json") }
-        #expect(up)
+        // The report reaches the pipe while the playground runs (its lines are not held in a
+        // block buffer until exit): the playground is up, and a reader of its output knows it.
+        let up = await eventually(timeout: .seconds(120)) { child.outputSoFar.contains("The playground keeps running.") }
+        #expect(up, "the report is written as it is printed, also when stdout is a pipe")
         child.signal(signal)
         let result = await child.wait(timeout: .seconds(20))
         #expect(!result.timedOut, "the playground ignored signal \(signal)")
