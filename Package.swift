@@ -111,7 +111,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Test support shared by test targets: running CLIs (kubectl, the project's executable).
+        // Test support shared by test targets: running CLIs (kubectl, the project's executable), and
+        // `eventually`, the one way a test waits for something to happen.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
 
         // Benchmarks print numbers; they are not tests.
@@ -145,9 +146,9 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI"]),
         .testTarget(name: "KubeTests", dependencies: [
-            "Kube", "ControllerRuntime", "LocalControlPlane", .product(name: "Yams", package: "Yams"),
+            "Kube", "ControllerRuntime", "LocalControlPlane", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime"]),
+        .testTarget(name: "ControllerRuntimeTests", dependencies: ["ControllerRuntime", "TestSupport"]),
         .testTarget(name: "DexConfigTests", dependencies: [
             "DexConfig",
             .product(name: "Yams", package: "Yams"),

@@ -1,6 +1,7 @@
 import Foundation
 import Kube
 import Synchronization
+import TestSupport
 import Testing
 @testable import ControllerRuntime
 
@@ -83,7 +84,7 @@ struct LeaderElectorTests {
         let b = elector("b", store, clock)
         let leading = Mutex(false)
         let run = Task { await a.run { leading.withLock { $0 = true }; while !Task.isCancelled { await Task.yield() } } }
-        #expect(await eventually { leading.withLock { $0 } })
+        #expect(await eventuallyYielding { leading.withLock { $0 } })
         #expect(store.holder == "a")
         run.cancel()
         await run.value
@@ -113,7 +114,7 @@ struct LeaderElectorTests {
             await a.run { while !Task.isCancelled { await Task.yield() } }
             stopped.withLock { $0 = true }
         }
-        #expect(await eventually { store.holder == "a" && clock.sleeperCount == 1 })
+        #expect(await eventuallyYielding { store.holder == "a" && clock.sleeperCount == 1 })
         // Someone else takes the lease behind a's back (e.g. after a partition).
         store.state.withLock { s in
             s.version += 1
@@ -121,10 +122,10 @@ struct LeaderElectorTests {
             s.lease?.metadata.resourceVersion = String(s.version)
         }
         for _ in 0..<6 {
-            #expect(await eventually { clock.sleeperCount == 1 || stopped.withLock { $0 } })
+            #expect(await eventuallyYielding { clock.sleeperCount == 1 || stopped.withLock { $0 } })
             clock.advance(by: .seconds(2))
         }
-        #expect(await eventually { stopped.withLock { $0 } })
+        #expect(await eventuallyYielding { stopped.withLock { $0 } })
         #expect(await !a.isLeader)
         #expect(store.holder == "intruder")
         run.cancel()

@@ -1,15 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ControllerRuntime
-
-/// Waits (yielding, never sleeping) until `condition` holds; fails after many rounds.
-func eventually(_ rounds: Int = 100_000, _ condition: () async -> Bool) async -> Bool {
-    for _ in 0..<rounds {
-        if await condition() { return true }
-        await Task.yield()
-    }
-    return false
-}
 
 @Suite("work queue")
 struct WorkQueueTests {
@@ -62,7 +54,7 @@ struct WorkQueueTests {
                 }
             }
             for i in 0..<200 { await queue.add(i % 10) }
-            _ = await eventually { let c = await queue.count; let p = await queue.processingCount; return c == 0 && p == 0 }
+            _ = await eventuallyYielding { let c = await queue.count; let p = await queue.processingCount; return c == 0 && p == 0 }
             await queue.shutDown()
         }
         #expect(await tracker.overlaps == 0)
@@ -98,13 +90,13 @@ struct WorkQueueTests {
         await queue.add("early", after: .seconds(2))
         await queue.add("early", after: .seconds(8)) // later deadline for a waiting key is ignored
         #expect(await queue.delayedCount == 2)
-        #expect(await eventually { clock.sleeperCount == 1 })
+        #expect(await eventuallyYielding { clock.sleeperCount == 1 })
         clock.advance(by: .seconds(3))
-        #expect(await eventually { await queue.count == 1 })
+        #expect(await eventuallyYielding { await queue.count == 1 })
         #expect(await queue.get() == "early")
-        #expect(await eventually { clock.sleeperCount == 1 })
+        #expect(await eventuallyYielding { clock.sleeperCount == 1 })
         clock.advance(by: .seconds(7))
-        #expect(await eventually { await queue.count == 1 })
+        #expect(await eventuallyYielding { await queue.count == 1 })
         #expect(await queue.get() == "late")
     }
 
@@ -114,9 +106,9 @@ struct WorkQueueTests {
         await queue.addRateLimited("k") // 5 ms
         await queue.addRateLimited("k") // 10 ms, but the 5 ms deadline is kept
         #expect(await queue.retries("k") == 2)
-        #expect(await eventually { clock.sleeperCount == 1 })
+        #expect(await eventuallyYielding { clock.sleeperCount == 1 })
         clock.advance(by: .milliseconds(5))
-        #expect(await eventually { await queue.count == 1 })
+        #expect(await eventuallyYielding { await queue.count == 1 })
         await queue.forget("k")
         #expect(await queue.retries("k") == 0)
     }
@@ -127,7 +119,7 @@ struct WorkQueueTests {
         await queue.add("b")
         #expect(await queue.get() == "a")
         let drained = Task { await queue.shutDown(drain: true) }
-        #expect(await eventually { await queue.isShuttingDown })
+        #expect(await eventuallyYielding { await queue.isShuttingDown })
         await queue.add("c") // refused after shutdown
         #expect(await queue.get() == "b") // queued work is still handed out
         await queue.done("b")

@@ -5,6 +5,7 @@ import Identity
 import JSON
 import Kube
 import LocalControlPlane
+import TestSupport
 import Yams
 
 /// A local API server with the CRD, Argo CD's namespace and ConfigMaps, and a client.
@@ -108,12 +109,9 @@ struct ControlPlaneFixture {
 
 }
 
-/// Polls until `condition` holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(25))
-    }
-    return await condition()
+/// TestSupport's `eventually` (polls until `condition` holds or `timeout` passes; returns whether
+/// it held), under the same name in this target, so that its files call it without each importing
+/// TestSupport. It declares nothing of its own: TestSupport owns the loop and the default timeout.
+func eventually(timeout: Duration = eventuallyTimeout, _ condition: () async -> Bool) async -> Bool {
+    await TestSupport.eventually(timeout: timeout, condition)
 }

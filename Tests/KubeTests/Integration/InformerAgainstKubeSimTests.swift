@@ -3,6 +3,7 @@ import Foundation
 import Kube
 import LocalControlPlane
 import Synchronization
+import TestSupport
 import Testing
 
 /// What an informer's handlers saw.
@@ -38,13 +39,13 @@ struct InformerAgainstKubeSimTests {
 
         // Changes while a watch is open, then the stream is cut mid-way, then more changes.
         for i in 0..<5 { _ = try await cluster.client.create(ConfigMap(metadata: ObjectMeta(name: "during-\(i)", namespace: "w"))) }
-        #expect(await waitUntil { recorder.adds.count == 10 })
+        #expect(await eventually { recorder.adds.count == 10 })
         #expect(await cluster.sim.cutAllStreams() >= 1)
         for i in 0..<5 { _ = try await cluster.client.create(ConfigMap(metadata: ObjectMeta(name: "after-\(i)", namespace: "w"))) }
         try await cluster.client.delete(.configMaps, namespace: "w", name: "before-0")
         _ = try await cluster.client.patch(ConfigMap.self, namespace: "w", name: "before-1", .merge(["data": ["k": "v"]]))
 
-        #expect(await waitUntil { recorder.adds.count == 15 && recorder.deletes.count == 1 && recorder.updates.count == 1 })
+        #expect(await eventually { recorder.adds.count == 15 && recorder.deletes.count == 1 && recorder.updates.count == 1 })
         #expect(recorder.adds.count == Set(recorder.adds).count, "no object was added twice")
         #expect(recorder.deletes == ["before-0"])
         #expect(recorder.updates == ["before-1"])
@@ -74,7 +75,7 @@ struct InformerAgainstKubeSimTests {
         _ = try await cluster.client.create(ConfigMap(metadata: ObjectMeta(name: "b", namespace: "x")))
         try await cluster.client.delete(.configMaps, namespace: "x", name: "a")
 
-        #expect(await waitUntil { recorder.adds.contains("b") && recorder.deletes == ["a"] })
+        #expect(await eventually { recorder.adds.contains("b") && recorder.deletes == ["a"] })
         let stats = await informer.statistics
         #expect(stats.relistsAfterExpiry == 1)
         #expect(stats.lists == 2)
@@ -94,6 +95,6 @@ struct InformerAgainstKubeSimTests {
         await informer.waitForSync()
         #expect(cluster.sim.faults.injectedCounts["429"] == 1)
         _ = try await cluster.client.create(ConfigMap(metadata: ObjectMeta(name: "z", namespace: "y")))
-        #expect(await waitUntil { recorder.adds == ["z"] })
+        #expect(await eventually { recorder.adds == ["z"] })
     }
 }

@@ -18,13 +18,3 @@ struct LocalCluster {
         _ = try await client.create(Namespace(metadata: ObjectMeta(name: name)))
     }
 }
-
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func waitUntil(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}

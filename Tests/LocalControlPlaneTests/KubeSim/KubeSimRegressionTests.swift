@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import JSON
 import LocalControlPlane
+import TestSupport
 import Testing
 
 /// One test per bug the conformance and protocol tests found in the double, named after it.

@@ -5,24 +5,6 @@ import JSON
 import LocalControlPlane
 import Synchronization
 
-/// A condition that did not come true before its deadline.
-struct DeadlineExceeded: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
-}
-
-/// Waits until `condition` holds, checking every 10 ms, and fails after `timeout`: tests wait on
-/// what they need to see, never on a guessed delay.
-func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    if try await condition() { return }
-    throw DeadlineExceeded(what: what)
-}
-
 /// A raw client of the double on the project's HTTP module (not the `Kube` client, which the
 /// double must be checked independently of).
 struct RawAPI: Sendable {

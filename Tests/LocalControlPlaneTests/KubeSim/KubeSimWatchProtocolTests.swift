@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import JSON
 import LocalControlPlane
+import TestSupport
 import Testing
 
 /// Watch semantics over the raw protocol (reference §2.2, §2.3, §2.6).

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import JSON
 import LocalControlPlane
+import TestSupport
 import Testing
 
 /// Storage and writes over the raw protocol (reference §2.2, §3.1–3.5).
