@@ -144,7 +144,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "LocalControlPlane", "PKI", "TestSupport"]),
         .testTarget(name: "KubeTests", dependencies: [
             "Kube", "ControllerRuntime", "LocalControlPlane", "TestSupport", .product(name: "Yams", package: "Yams"),
         ]),

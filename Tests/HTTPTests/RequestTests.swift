@@ -1,6 +1,8 @@
 import Foundation
 import HTTP
 import LocalControlPlane
+import Synchronization
+import TestSupport
 import Testing
 
 @Suite("requests")
@@ -92,15 +94,21 @@ struct RequestTests {
         }
     }
 
+    /// Cancelling a request the server is still working on ends it with `.cancelled`, long
+    /// before the answer would come.
     @Test func cancellationStopsABufferedRequest() async throws {
+        let arrived = Mutex(false)
         let test = try await TestServer.start { _ in
+            arrived.withLock { $0 = true }
             try? await Task.sleep(for: .seconds(60))
             return .text(status: 200, "late")
         }
         defer { Task { await test.server.shutdown() } }
         let client = test.trustingClient
         let task = Task { try await client.send(HTTPRequest(url: test.url("/hang"))) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel mid-transfer: once the server has the request (a cancel before it was sent would
+        // not show that a transfer in flight stops).
+        try await eventually("the request to reach the server") { arrived.withLock { $0 } }
         let start = ContinuousClock.now
         task.cancel()
         await #expect(throws: HTTPError.cancelled) { try await task.value }

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import LocalControlPlane
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("streamed responses")
@@ -61,34 +62,32 @@ struct StreamTests {
         }
     }
 
+    /// A consumer that stops reading an idle watch (the server has nothing to send) hangs up: the
+    /// server sees the connection go, instead of keeping the stream open for good.
     @Test func cancellationStopsAnIdleStream() async throws {
-        let producerEnded = Mutex(false)
+        let clientWentAway = Mutex(false)
         let test = try await TestServer.start { _ in
             .stream { writer in
                 try? await writer.write("first\n")
                 // Then stay silent until the client goes away.
-                while !writer.isClosed && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
-                producerEnded.withLock { $0 = true }
+                _ = await eventually(timeout: .seconds(600)) { writer.isClosed }
+                clientWentAway.withLock { $0 = writer.isClosed }
             }
         }
         defer { Task { await test.server.shutdown() } }
         let stream = try await test.trustingClient.lines(HTTPRequest(url: test.url("/watch")))
+        let received = Mutex<[String]>([])
         let consumer = Task {
-            var lines: [String] = []
-            do { for try await line in stream { lines.append(line) } } catch {}
-            return lines
+            do { for try await line in stream { received.withLock { $0.append(line) } } } catch {}
+            return received.withLock { $0 }
         }
-        try await Task.sleep(for: .milliseconds(300))
-        let start = ContinuousClock.now
+        // Cancel while the stream is open and idle: after the first line, before any other.
+        try await eventually("the first line to reach the consumer") { !received.withLock { $0 }.isEmpty }
         consumer.cancel()
+        // libcurl notices an idle stream's cancellation in its progress callback (about 1 s; more
+        // on a loaded machine). Without the hang-up the server would never see the client go.
+        try await eventually("the server to see the client hang up") { clientWentAway.withLock { $0 } }
         #expect(await consumer.value == ["first"])
-        // libcurl notices an idle stream's cancellation in its progress callback (about 1 s).
-        let deadline = ContinuousClock.now + .seconds(5)
-        while !producerEnded.withLock({ $0 }) && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(producerEnded.withLock { $0 })
-        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test func breakingOutOfTheLoopStopsTheTransfer() async throws {
@@ -112,10 +111,6 @@ struct StreamTests {
             }
             #expect(count == 3)
         }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while test.server.openStreamCount > 0 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(test.server.openStreamCount == 0)
+        try await eventually("the server to close the stream (\(test.server.openStreamCount) open)") { test.server.openStreamCount == 0 }
     }
 }
