@@ -124,6 +124,11 @@ public actor DexRuntime {
         await start(json, backoff: delay)
     }
 
+    /// Whether a restart of the exited Dex is on its way (a liveness probe's, after its delay).
+    /// Without one nothing brings Dex back but the next distinct generated config; a test asserts
+    /// that here rather than waiting to see that nothing happens.
+    var restartPending: Bool { livenessRestart != nil }
+
     private func cancelLivenessRestart() {
         livenessRestart?.cancel()
         livenessRestart = nil
