@@ -108,7 +108,7 @@ struct RequestTests {
         let task = Task { try await client.send(HTTPRequest(url: test.url("/hang"))) }
         // Cancel mid-transfer: once the server has the request (a cancel before it was sent would
         // not show that a transfer in flight stops).
-        try await eventually("the request to reach the server") { arrived.withLock { $0 } }
+        try await eventually("the request to reach the server", timeout: stalledPoolTimeout) { arrived.withLock { $0 } }
         let start = ContinuousClock.now
         task.cancel()
         await #expect(throws: HTTPError.cancelled) { try await task.value }

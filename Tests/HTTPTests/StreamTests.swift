@@ -82,11 +82,11 @@ struct StreamTests {
             return received.withLock { $0 }
         }
         // Cancel while the stream is open and idle: after the first line, before any other.
-        try await eventually("the first line to reach the consumer") { !received.withLock { $0 }.isEmpty }
+        try await eventually("the first line to reach the consumer", timeout: stalledPoolTimeout) { !received.withLock { $0 }.isEmpty }
         consumer.cancel()
         // libcurl notices an idle stream's cancellation in its progress callback (about 1 s; more
         // on a loaded machine). Without the hang-up the server would never see the client go.
-        try await eventually("the server to see the client hang up") { clientWentAway.withLock { $0 } }
+        try await eventually("the server to see the client hang up", timeout: stalledPoolTimeout) { clientWentAway.withLock { $0 } }
         #expect(await consumer.value == ["first"])
     }
 
@@ -111,6 +111,6 @@ struct StreamTests {
             }
             #expect(count == 3)
         }
-        try await eventually("the server to close the stream (\(test.server.openStreamCount) open)") { test.server.openStreamCount == 0 }
+        try await eventually("the server to close the stream (\(test.server.openStreamCount) open)", timeout: stalledPoolTimeout) { test.server.openStreamCount == 0 }
     }
 }

@@ -54,3 +54,8 @@ func temporaryFile(_ contents: String) throws -> String {
     try contents.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
+
+/// The deadline of an HTTP test's wait for a step that needs the cooperative pool (a handler to
+/// run, a consumer to read a line): in a whole-suite run on 2 cores the pool stalls for tens of
+/// seconds while other tests generate RSA keys. Only a failing test waits this long.
+let stalledPoolTimeout: Duration = .seconds(120)
