@@ -141,7 +141,7 @@ extension WorkQueueTests {
         let idle = Task { await queue.get() } // "b" is queued; this one takes it
         #expect(await idle.value == "b")
         let idleAfter = Task { await queue.get() }
-        #expect(await eventually { await queue.count == 0 })
+        #expect(await eventuallyYielding { await queue.count == 0 })
         let stopped = Task { await queue.stopIntake() }
         #expect(await idleAfter.value == nil, "an idle worker is released")
         await queue.add("c")
