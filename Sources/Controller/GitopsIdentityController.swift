@@ -85,6 +85,7 @@ public actor GitopsIdentityController {
     private func lead(issuer: IdentitySettings.ClusterIssuer, dexVersion: ReleaseVersion?) async {
         let exchanger = makeExchanger()
         let logger = self.logger
+        let failures = ReconcileFailureLog(logger: logger)
         var options = BindingControllerOptions(
             settings: IdentitySettings(argoCDNamespace: configuration.argoCDNamespace, clusterIssuer: issuer, dexVersion: dexVersion),
             connectorDebounce: configuration.connectorDebounce, dexConfigMinInterval: configuration.dexConfigMinInterval,
@@ -94,17 +95,12 @@ public actor GitopsIdentityController {
                 TokenOptions(exchanger: exchanger,
                              issuance: .init(audience: configuration.tokenAudience, argoCDServer: configuration.argoCDServer),
                              dexKeyPollInterval: configuration.dexKeyPollInterval,
-                             onFailure: { key, failure in
-                                 logger.warning("token issue failed; retrying with backoff",
-                                                metadata: ["binding": .string(key.description), "reason": .string(failure.reason),
-                                                           "error": .string(failure.message)])
-                             })
+                             onFailure: { key, failure in await failures.record(token: key, failure) })
             },
             clusterCA: client.config.tls.certificateAuthority, preflightFetch: configuration.preflightFetch)
         if let exchanger {
             options.dexProbe = { @Sendable (id: String) async -> ConnectorProbe in await exchanger.probeConnector(id) }
         }
-        let failures = ReconcileFailureLog(logger: logger)
         options.onReconcileError = { key, error in await failures.record(key, error) }
         options.onConnectorRefusalChange = { [logger] (reason: String?) in
             if let reason {
