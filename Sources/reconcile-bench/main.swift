@@ -72,17 +72,31 @@ func measure(_ count: Int) async throws -> (wall: Double, cpu: Double, converge:
         if statusWrites() >= count && idle { break }
         try await Task.sleep(for: .milliseconds(100))
     }
-    let converged = BenchmarkMeasures.seconds(clock.now - start)
     let binding = try require(await controller.bindingController)
+    // …and stays so: no reconcile and no request for two seconds (the connector write, Dex's
+    // restart and the bindings' second status writes come after the first ones).
+    var last = (binding.bindingReconciles, local.kube.requestCounts.values.reduce(0, +))
+    var quietSince = clock.now
+    while clock.now - quietSince < .seconds(2) {
+        try await Task.sleep(for: .milliseconds(100))
+        let now = (binding.bindingReconciles, local.kube.requestCounts.values.reduce(0, +))
+        if now != last { last = now; quietSince = clock.now }
+    }
+    let converged = BenchmarkMeasures.seconds(quietSince - start)
 
-    // One round: a shared object changes, every binding is reconciled once more (no writes: nothing changed for it).
-    let before = binding.bindingReconciles
-    let cpu0 = cpuSeconds()
-    let round = clock.now
-    _ = try await client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm", .merge(["data": ["bench.touch": .string("\(count)")]]))
-    while binding.bindingReconciles < before + count { try await Task.sleep(for: .milliseconds(20)) }
-    let wall = BenchmarkMeasures.seconds(clock.now - round)
-    let cpu = cpuSeconds() - cpu0
+    // Rounds: a shared object changes, every binding is reconciled once more (no writes: nothing
+    // changed for it). The second round is reported (the first warms caches).
+    var wall = 0.0, cpu = 0.0
+    for round in 0..<2 {
+        let before = binding.bindingReconciles
+        let cpu0 = cpuSeconds()
+        let started = clock.now
+        _ = try await client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm",
+                                   .merge(["data": ["bench.touch": .string("\(count)-\(round)")]]))
+        while binding.bindingReconciles < before + count { try await Task.sleep(for: .milliseconds(20)) }
+        wall = BenchmarkMeasures.seconds(clock.now - started)
+        cpu = cpuSeconds() - cpu0
+    }
     // The controller stops before the control plane it talks to.
     run.cancel()
     _ = await run.result

@@ -109,13 +109,16 @@ let renewStart = clock.now
 let dexConfig = try await client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").data?["dex.config"] ?? ""
 _ = try await local.setConfigMapKey("argocd-cm", "dex.config",
                                     dexConfig + "\nlogger:\n  level: debug\n")
+// When the first token is re-issued: how long Dex's restart took to notice (the key watch).
+while tokenRequests() == issuedBefore, clock.now - renewStart < .seconds(600) { try await Task.sleep(for: .milliseconds(20)) }
+let firstReissue = clock.now
 try await waitForTokenRequests(issuedBefore + count, since: renewStart)
 let renewTime = BenchmarkMeasures.seconds(clock.now - renewStart)
 let after = local.kube.requestCounts
 var perRenewal: [(String, Double)] = []
 for (shape, total) in after {
     let delta = total - (before[shape] ?? 0)
-    if shape.hasPrefix("POST serviceaccounts/token") || shape.contains("secrets") {
+    if shape.hasPrefix("POST serviceaccounts/token") || shape.contains("secrets") || shape == "PATCH ciidentitybindings/status" {
         perRenewal.append((shape, Double(delta) / Double(count)))
     }
 }
@@ -150,7 +153,9 @@ let shellTime = BenchmarkMeasures.seconds(clock.now - shellStart)
 print("token-bench: \(count) service-account bindings in \(namespaces) namespaces")
 print(String(format: "controller: all %d Secrets hold verified tokens      %.2f s after the first binding (bindings created in %.2f s; %d Secrets listed with a token)",
              count, BenchmarkMeasures.seconds(allIssued - start), BenchmarkMeasures.seconds(created - start), verifiedSecrets))
-print(String(format: "controller: renew all %d after a Dex restart          %.2f s (%.0f renewals/s)", count, renewTime, Double(count) / renewTime))
+let noticed = BenchmarkMeasures.seconds(firstReissue - renewStart)
+print(String(format: "controller: renew all %d after a Dex restart          %.2f s: restart noticed after %.2f s, then %.0f renewals/s",
+             count, renewTime, noticed, Double(count) / max(renewTime - noticed, 0.001)))
 print(String(format: "controller: API-server requests per renewal           %.2f  (%@) + 1 Dex exchange", apiPerRenewal,
              perRenewal.sorted { $0.0 < $1.0 }.map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", ")))
 print(String(format: "controller: peak RSS (whole local control plane too)  %.0f MiB", BenchmarkMeasures.peakRSSMiB()))

@@ -91,7 +91,8 @@ public actor BindingController {
             events: events, options: options, tokens: tokens)
         let issuerReconciler = IssuerReconciler(view: view, writes: IssuerWrites(client: client), events: events, options: options,
                                                 requestConnectorSync: { await queue.add(.connectorSync, after: debounce) })
-        let watches = await BindingWatches(bindings: bindings, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace)
+        let watches = await BindingWatches(bindings: bindings, connectorDebounce: debounce, argoCDNamespace: options.settings.argoCDNamespace,
+                                           dexKeys: dexKeys)
             .watches(configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
                      issuers: issuers, namespaces: namespaces, serviceAccounts: serviceAccounts, secrets: secrets)
         if let secrets {

@@ -25,6 +25,9 @@ struct BindingWatches: Sendable {
     let bindings: Informer<KubeObject>
     let connectorDebounce: Duration
     let argoCDNamespace: String
+    /// Told when Dex's config changed, whoever changed it: Argo CD restarts Dex, whose new keys
+    /// are then looked for every second rather than at the next poll.
+    let dexKeys: DexKeyWatch?
 
     /// Registers the indexes and the watches (before the informers run).
     func watches(configMaps: Informer<ConfigMap>, appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?,
@@ -74,6 +77,7 @@ struct BindingWatches: Sendable {
             return await bindings.list(namespace: namespace).map { Enqueue(.binding(ObjectKey($0.metadata))) }
         })
         let argoCDNamespace = self.argoCDNamespace
+        let dexKeys = self.dexKeys
         watches.append(await Watch.on(configMaps) { change in
             let meta = change.object.metadata
             guard meta.namespace == argoCDNamespace else { return [] }
@@ -83,6 +87,9 @@ struct BindingWatches: Sendable {
                 return shared ? everything : await inIndex(Self.policyKeyIndex, keys)
             case IdentityResources.argoCDConfigMap, IdentityResources.argoCDCommandParametersConfigMap:
                 if case let .updated(old, new) = change, old.data == new.data, old.metadata.annotations == new.metadata.annotations { return [] }
+                if case let .updated(old, new) = change, old.data?[IdentityResources.dexConfigKey] != new.data?[IdentityResources.dexConfigKey] {
+                    await dexKeys?.dexConfigWritten()
+                }
                 return everything
             default:
                 return []
@@ -105,6 +112,7 @@ struct BindingWatches: Sendable {
         if let argoCDs {
             watches.append(await Watch.on(argoCDs) { change in
                 if case let .updated(old, new) = change, old.json == new.json { return [] }
+                await dexKeys?.dexConfigWritten() // the operator restarts Dex on its changes too
                 return everything
             })
         }

@@ -36,7 +36,8 @@ public actor DexKeyWatch {
         }
     }
 
-    /// This controller just wrote `dex.config`: Dex is about to restart with new keys.
+    /// `dex.config` was just written (by this controller or anyone): Argo CD restarts Dex with
+    /// new keys, so they are looked for every second for half a minute.
     public func dexConfigWritten() {
         fastPollUntil = clock.now().addingTimeInterval(30)
     }
