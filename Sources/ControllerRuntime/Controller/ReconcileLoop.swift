@@ -62,6 +62,8 @@ public struct ReconcileLoop<Key: Hashable & Sendable, Failure: Error>: Sendable 
                 result = "requeue_after"
             }
         } catch {
+            // Stopped mid-reconcile (a second signal, the drain bound): not a failure to report.
+            if Task.isCancelled { return }
             result = "error"
             Counter(label: "controller_runtime_reconcile_errors_total", dimensions: [("controller", controller)]).increment()
             await errorPolicy(key, error)

@@ -8,9 +8,10 @@ public struct TokenFailure: Error, Sendable, Equatable {
         self.message = message
     }
 
-    /// Failures a Dex restart explains (it reopens its connectors and has new keys within
-    /// seconds): retried within 15 s instead of backing off to 5 min.
+    /// Failures that clear within seconds — a Dex restart (it reopens its connectors and has
+    /// new keys), a Secret written between the cache read and the update: retried within 15 s
+    /// instead of backing off to 5 min.
     static func clearsSoon(_ reason: String?) -> Bool {
-        ["ConnectorNotLoaded", "DexUnreachable", "DexError", "IssuedTokenInvalid"].contains(reason ?? "")
+        ["ConnectorNotLoaded", "DexUnreachable", "DexError", "IssuedTokenInvalid", "SecretChanged"].contains(reason ?? "")
     }
 }

@@ -131,6 +131,11 @@ public struct TokenIssuance: Sendable {
     }
 
     private static func writeFailure(_ error: KubeError, _ request: Request) -> TokenFailure {
-        TokenFailure(reason: "SecretWriteFailed", message: "cannot write Secret \(request.namespace)/\(request.secretName): \(error)")
+        if error.isConflict {
+            // Someone wrote the Secret after the cache saw it: its watch event is on the way.
+            return TokenFailure(reason: "SecretChanged",
+                                message: "Secret \(request.namespace)/\(request.secretName) changed while the token was issued; retrying against the new version")
+        }
+        return TokenFailure(reason: "SecretWriteFailed", message: "cannot write Secret \(request.namespace)/\(request.secretName): \(error)")
     }
 }

@@ -97,6 +97,16 @@ struct TokenChecksTests {
         #expect(times.count > 40)
     }
 
+    /// Failures that clear in seconds retry within 15 s (×1.5 jitter); the rest back off further.
+    @Test(arguments: [("DexUnreachable", 15.0), ("IssuedTokenInvalid", 15), ("SecretChanged", 15), ("SecretWriteFailed", 128),
+                      ("SubjectTokenRejected", 128)])
+    func theBackoffCapDependsOnTheReason(reason: String, base: Double) {
+        let inputs = Self.inputs { $0.secret = nil; $0.record = Self.failing(8, secondsAgo: 0, reason: reason) }
+        guard case let .wait(until, _, _) = TokenChecks.decide(inputs) else { Issue.record("expected wait"); return }
+        let wait = until.timeIntervalSince(Self.now)
+        #expect(wait >= base && wait <= base * 1.5, "\(reason): waits \(wait) s")
+    }
+
     /// Advancing the clock walks a failing binding through its backoff: 1 s, 2 s, 4 s … (each
     /// up to half again longer), capped at 15 s for failures a Dex restart explains.
     @Test func aFailingBindingBacksOffWithTheClock() {
