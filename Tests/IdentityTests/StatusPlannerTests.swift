@@ -61,7 +61,7 @@ import Testing
         #expect(loaded.condition("Ready")?.lastTransitionTime == KubeTime.format(later))
     }
 
-    @Test func theTokenBrokersConditionGatesReadinessAndItsStatusIsKept() {
+    @Test func theTokenConditionGatesReadinessAndItsStatusIsKept() {
         var binding = Fixture.serviceAccountBinding()
         binding.status.token = ["expiresAt": "2027-01-16T08:00:00Z"]
         let waiting = Condition(type: "TokenReady", status: .false, lastTransitionTime: "", reason: "ExchangePending", message: "x")

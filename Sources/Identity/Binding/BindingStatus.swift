@@ -1,7 +1,7 @@
 import JSON
 
-/// `status` of a CiIdentityBinding. `token` is owned by the token broker (issue 6) and carried
-/// through untouched, as JSON, so this controller's status writes never drop it.
+/// `status` of a CiIdentityBinding. `token` (`TokenRecord`) is kept as JSON here and carried
+/// through untouched when a reconcile has no token step, so a status write never drops it.
 public struct BindingStatus: Sendable, Hashable {
     public var observedGeneration: Int64?
     public var conditions: [Condition]

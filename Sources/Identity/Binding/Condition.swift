@@ -50,7 +50,7 @@ public struct Condition: Sendable, Hashable {
     }
 }
 
-/// The condition types this controller writes; `TokenReady` belongs to the token broker (issue 6).
+/// The condition types this controller writes; `TokenReady` comes from the token checks (`TokenReconcile`).
 public enum ConditionType {
     public static let connectorReady = "ConnectorReady"
     public static let policyReady = "PolicyReady"

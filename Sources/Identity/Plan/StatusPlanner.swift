@@ -10,8 +10,8 @@ public enum StatusPlanner {
         public var binding: CiIdentityBinding
         public var decision: BindingDecision
         public var connector: ConnectorState
-        /// `TokenReady` from the token broker for service-account bindings; `nil` when no broker
-        /// runs, and then Ready does not wait for a token.
+        /// `TokenReady` from the token step of service-account bindings; `nil` without Dex to
+        /// exchange at, and then Ready does not wait for a token.
         public var tokenReady: Condition?
         public var tokenStatus: JSONValue?
         public var now: Date
