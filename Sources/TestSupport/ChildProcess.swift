@@ -77,6 +77,19 @@ public struct ChildProcess {
         return Running(process: process, exit: exit, stdout: stdout.all, stdoutSoFar: stdout.soFar, stderr: stderr)
     }
 
+    /// Starts a long-running child, runs `body` with it, and makes sure the child is gone before
+    /// returning: one still running when `body` returns or throws (a `try` that failed before the
+    /// test's own signal) is killed and waited for, so no process outlives its test.
+    @discardableResult
+    public static func with<Value>(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                                   body: (Running) async throws -> Value,
+                                   isolation: isolated (any Actor)? = #isolation) async throws -> Value {
+        try await withTeardown({ try start(executable, arguments, environment: environment) }, body: body, teardown: { child in
+            if child.isRunning { child.signal(SIGKILL) }
+            _ = await child.wait()
+        }, isolation: isolation)
+    }
+
     public struct Running: Sendable {
         let process: Process
         let exit: ExitBox
@@ -89,6 +102,7 @@ public struct ChildProcess {
         public var outputSoFar: String { stdoutSoFar() }
 
         public var pid: Int32 { process.processIdentifier }
+        public var isRunning: Bool { process.isRunning }
         public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
         /// Waits for the exit (SIGKILL after `timeout`); returns status, output and whether it

@@ -22,75 +22,75 @@ struct BindingReconcileTests {
     """
 
     @Test func aServiceAccountBindingGetsItsConnectorAndRBACKey() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig)
-        defer { Task { await fixture.sim.shutdown() } }
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        _ = try await fixture.client.create(ServiceAccount(metadata: ObjectMeta(name: "ci", namespace: "team-a")))
-        _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
-            "serviceAccount": ["name": "ci"],
-            "policies": [["resource": "applications", "actions": ["get", "sync"], "object": "team-a/*"]],
-        ]), ControlPlaneFixture.bindings)
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig) { fixture in
+            try await fixture.withController { _ in
+                _ = try await fixture.client.create(ServiceAccount(metadata: ObjectMeta(name: "ci", namespace: "team-a")))
+                _ = try await fixture.client.create(fixture.binding("deployer", namespace: "team-a", spec: [
+                    "serviceAccount": ["name": "ci"],
+                    "policies": [["resource": "applications", "actions": ["get", "sync"], "object": "team-a/*"]],
+                ]), ControlPlaneFixture.bindings)
 
-        let key = "policy.gitops-identity.team-a.deployer.csv"
-        #expect(await eventually { (try? await fixture.rbacData()[key]) != nil })
-        let csv = try #require(try await fixture.rbacData()[key])
-        // The status write follows the RBAC write; on a loaded machine a moment later.
-        #expect(await eventually { (try? await fixture.status("deployer", namespace: "team-a"))??["connectorID"]?.stringValue != nil })
-        let connectorID = try #require(try await fixture.status("deployer", namespace: "team-a")?["connectorID"]?.stringValue)
-        #expect(connectorID.hasPrefix("gitops-identity-"))
-        #expect(csv.contains("p, role:gitops-identity.team-a.deployer, applications, sync, team-a/*, allow"))
-        #expect(csv.contains("g, \(connectorID):system:serviceaccount:team-a:ci, role:gitops-identity.team-a.deployer"))
-        // The human parts stay as they were.
-        #expect(try await fixture.rbacData()["policy.csv"] == "p, role:human, applications, get, */*, allow\n")
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains(connectorID) == true })
-        let dex = try #require(try await fixture.dexConfig())
-        #expect(dex.contains("id: github"))
-        #expect(dex.contains("clientSecret: $dex.github.clientSecret"))
-        #expect(dex.contains("level: debug"))
-        #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
-        #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+                let key = "policy.gitops-identity.team-a.deployer.csv"
+                #expect(await eventually { (try? await fixture.rbacData()[key]) != nil })
+                let csv = try #require(try await fixture.rbacData()[key])
+                // The status write follows the RBAC write; on a loaded machine a moment later.
+                #expect(await eventually { (try? await fixture.status("deployer", namespace: "team-a"))??["connectorID"]?.stringValue != nil })
+                let connectorID = try #require(try await fixture.status("deployer", namespace: "team-a")?["connectorID"]?.stringValue)
+                #expect(connectorID.hasPrefix("gitops-identity-"))
+                #expect(csv.contains("p, role:gitops-identity.team-a.deployer, applications, sync, team-a/*, allow"))
+                #expect(csv.contains("g, \(connectorID):system:serviceaccount:team-a:ci, role:gitops-identity.team-a.deployer"))
+                // The human parts stay as they were.
+                #expect(try await fixture.rbacData()["policy.csv"] == "p, role:human, applications, get, */*, allow\n")
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains(connectorID) == true })
+                let dex = try #require(try await fixture.dexConfig())
+                #expect(dex.contains("id: github"))
+                #expect(dex.contains("clientSecret: $dex.github.clientSecret"))
+                #expect(dex.contains("level: debug"))
+                #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+                #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+            }
+        }
     }
 
     /// Issue 13: connectors follow issuers, never bindings. 50 create/delete cycles of an issuer's
     /// only binding write dex.config zero times; creating the issuer writes it once, deleting the
     /// issuer once more, and the humans' connectors and keys come back byte-identical.
     @Test func connectorsFollowIssuersNotBindings() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig, issuers: [])
-        defer { Task { await fixture.sim.shutdown() } }
-        let (controller, run) = await fixture.startController()
-        defer { run.cancel() }
-        #expect(await eventually { await controller.bindingController != nil })
-        let sync = try #require(await controller.bindingController)
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig, issuers: []) { fixture in
+            try await fixture.withController { controller in
+                #expect(await eventually { await controller.bindingController != nil })
+                let sync = try #require(await controller.bindingController)
 
-        _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
-                                            IdentityResources.clusterIdentityIssuers)
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains("token.actions.githubusercontent.com") == true })
-        #expect(await eventually { await sync.connectorSyncStatistics.writes == 1 })
-        let afterIssuer = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion
+                _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
+                                                    IdentityResources.clusterIdentityIssuers)
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains("token.actions.githubusercontent.com") == true })
+                #expect(await eventually { await sync.connectorSyncStatistics.writes == 1 })
+                let afterIssuer = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion
 
-        for cycle in 0..<50 {
-            let name = "ci-\(cycle)"
-            _ = try await fixture.client.create(fixture.binding(name, namespace: "team-a", spec: [
-                "oidc": ["issuerRef": ["name": "github-actions"], "subject": "repo:acme/app:ref:refs/heads/main"],
-                "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
-            ]), ControlPlaneFixture.bindings)
-            #expect(await eventually { (try? await fixture.rbacData())?["policy.gitops-identity.team-a.\(name).csv"] != nil })
-            try await fixture.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: name)
-            #expect(await eventually { (try? await fixture.rbacData())?["policy.gitops-identity.team-a.\(name).csv"] == nil })
+                for cycle in 0..<50 {
+                    let name = "ci-\(cycle)"
+                    _ = try await fixture.client.create(fixture.binding(name, namespace: "team-a", spec: [
+                        "oidc": ["issuerRef": ["name": "github-actions"], "subject": "repo:acme/app:ref:refs/heads/main"],
+                        "policies": [["resource": "applications", "actions": ["sync"], "object": "team-a/*"]],
+                    ]), ControlPlaneFixture.bindings)
+                    #expect(await eventually { (try? await fixture.rbacData())?["policy.gitops-identity.team-a.\(name).csv"] != nil })
+                    try await fixture.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: name)
+                    #expect(await eventually { (try? await fixture.rbacData())?["policy.gitops-identity.team-a.\(name).csv"] == nil })
+                }
+                #expect(try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion == afterIssuer,
+                        "no binding create or delete wrote argocd-cm")
+                #expect(await sync.connectorSyncStatistics.writes == 1)
+
+                try await fixture.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")
+                // Byte for byte, but for the final newline the YAML emitter always ends with.
+                #expect(await eventually { (try? await fixture.dexConfig())?.trimmingCharacters(in: .newlines) == Self.humanDexConfig },
+                        "the humans' dex.config, byte for byte")
+                #expect(await eventually {
+                    (try? await fixture.client.get(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")) == nil
+                }, "the finalizer goes once the connector is gone")
+                #expect(await sync.connectorSyncStatistics.writes == 2)
+            }
         }
-        #expect(try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm").metadata.resourceVersion == afterIssuer,
-                "no binding create or delete wrote argocd-cm")
-        #expect(await sync.connectorSyncStatistics.writes == 1)
-
-        try await fixture.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")
-        // Byte for byte, but for the final newline the YAML emitter always ends with.
-        #expect(await eventually { (try? await fixture.dexConfig())?.trimmingCharacters(in: .newlines) == Self.humanDexConfig },
-                "the humans' dex.config, byte for byte")
-        #expect(await eventually {
-            (try? await fixture.client.get(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")) == nil
-        }, "the finalizer goes once the connector is gone")
-        #expect(await sync.connectorSyncStatistics.writes == 2)
     }
 
     /// Ownership by record: the connectors the controller wrote are listed in argocd-cm's
@@ -98,38 +98,38 @@ struct BindingReconcileTests {
     /// starts with gitops-identity- is never touched.
     @Test func aHumansLookalikeConnectorIsKeptAndTheRecordSaysWhatIsOurs() async throws {
         let lookalike = Self.humanDexConfig + "\n- type: github\n  id: gitops-identity-deadbeef\n  name: Someone's\n  config:\n    clientID: x\n"
-        let fixture = try await ControlPlaneFixture.start(dexConfig: lookalike, issuers: [])
-        defer { Task { await fixture.sim.shutdown() } }
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
-                                            IdentityResources.clusterIdentityIssuers)
-        let id = "gitops-identity-dd9c65dd"
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains(id) == true })
-        let cm = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
-        #expect(cm.metadata.annotations?["gitops-identity.io/managed-connectors"] == id)
-        #expect(cm.data?["dex.config"]?.contains("id: gitops-identity-deadbeef") == true)
-        try await fixture.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains(id) == false })
-        #expect(try await fixture.dexConfig()?.contains("id: gitops-identity-deadbeef") == true, "the look-alike is a human's")
+        try await ControlPlaneFixture.with(dexConfig: lookalike, issuers: []) { fixture in
+            try await fixture.withController { _ in
+                _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
+                                                    IdentityResources.clusterIdentityIssuers)
+                let id = "gitops-identity-dd9c65dd"
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains(id) == true })
+                let cm = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
+                #expect(cm.metadata.annotations?["gitops-identity.io/managed-connectors"] == id)
+                #expect(cm.data?["dex.config"]?.contains("id: gitops-identity-deadbeef") == true)
+                try await fixture.client.delete(IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions")
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains(id) == false })
+                #expect(try await fixture.dexConfig()?.contains("id: gitops-identity-deadbeef") == true, "the look-alike is a human's")
+            }
+        }
     }
 
     /// The policy.default gate: Dex does not check a subject token's audience, so with
     /// policy.default set every token of the issuer would get that role.
     @Test func anIssuerIsNotReadyWhilePolicyDefaultIsSetUnlessAllowed() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig, issuers: [])
-        defer { Task { await fixture.sim.shutdown() } }
-        _ = try await fixture.client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm", .merge(["data": ["policy.default": "role:readonly"]]))
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
-                                            IdentityResources.clusterIdentityIssuers)
-        #expect(await eventually { await Self.issuerCondition(fixture, "github-actions", "Ready")?["reason"] == "DefaultPolicyGrantsEveryToken" })
-        #expect(try await fixture.dexConfig() == Self.humanDexConfig)
-        _ = try await fixture.client.patch(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions",
-                                           .merge(["spec": ["allowDefaultPolicy": true]]))
-        #expect(await eventually { await Self.issuerCondition(fixture, "github-actions", "Ready")?["status"] == "True" })
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig, issuers: []) { fixture in
+            _ = try await fixture.client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm", .merge(["data": ["policy.default": "role:readonly"]]))
+            try await fixture.withController { _ in
+                _ = try await fixture.client.create(IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com"),
+                                                    IdentityResources.clusterIdentityIssuers)
+                #expect(await eventually { await Self.issuerCondition(fixture, "github-actions", "Ready")?["reason"] == "DefaultPolicyGrantsEveryToken" })
+                #expect(try await fixture.dexConfig() == Self.humanDexConfig)
+                _ = try await fixture.client.patch(KubeObject.self, IdentityResources.clusterIdentityIssuers, namespace: nil, name: "github-actions",
+                                                   .merge(["spec": ["allowDefaultPolicy": true]]))
+                #expect(await eventually { await Self.issuerCondition(fixture, "github-actions", "Ready")?["status"] == "True" })
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
+            }
+        }
     }
 
     /// An issuer Dex could not open — its discovery names another issuer, or nothing answers —
@@ -139,39 +139,45 @@ struct BindingReconcileTests {
 
     @Test(arguments: BrokenIssuer.allCases)
     func anUnreachableOrMisdeclaredIssuerIsNeverWritten(broken: BrokenIssuer) async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig, issuers: [])
-        defer { Task { await fixture.sim.shutdown() } }
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        var silent: LoopbackHTTPSServer?
-        let issuer: String, cause: String, caBundle: String?
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig, issuers: []) { fixture in
+            try await fixture.withController { _ in
+                try await Self.withBrokenIssuer(broken, fixture) { issuer, cause, caBundle in
+                    _ = try await fixture.client.create(IssuerObjects.external("broken", issuer: issuer, caBundle: caBundle),
+                                                        IdentityResources.clusterIdentityIssuers)
+                    #expect(await eventually(timeout: .seconds(45)) { await Self.issuerCondition(fixture, "broken", "Reachable")?["status"] == "False" })
+                    let message = await Self.issuerCondition(fixture, "broken", "Reachable")?["message"]?.stringValue ?? ""
+                    #expect(message.contains(cause), "\(message)")
+                    #expect(await Self.issuerCondition(fixture, "broken", "Ready")?["reason"] == "IssuerUnreachable")
+                    #expect(try await fixture.dexConfig() == Self.humanDexConfig)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with the issuer URL of a `broken` issuer, the cause its Reachable condition
+    /// names, and the CA bundle it declares; the server that never answers is up while `body` runs.
+    static func withBrokenIssuer(_ broken: BrokenIssuer, _ fixture: ControlPlaneFixture,
+                                 body: (_ issuer: String, _ cause: String, _ caBundle: String?) async throws -> Void) async throws {
         switch broken {
         case .nothingListens:
-            (issuer, cause, caBundle) = ("https://127.0.0.1:1", "without credentials, as Dex does, failed", fixture.sim.caPEM)
+            try await body("https://127.0.0.1:1", "without credentials, as Dex does, failed", fixture.sim.caPEM)
         case .wrongIssuerInDiscovery:
             // The API server's issuer with a slash its discovery document does not have.
-            (issuer, cause, caBundle) = (fixture.sim.issuerURL + "/", "names another issuer", fixture.sim.caPEM)
+            try await body(fixture.sim.issuerURL + "/", "names another issuer", fixture.sim.caPEM)
         case .untrustedCA:
-            (issuer, cause, caBundle) = (fixture.sim.issuerURL, "SSL certificate problem", nil)
+            try await body(fixture.sim.issuerURL, "SSL certificate problem", nil)
         case .neverAnswers:
             // Accepts the connection and never answers: the preflight's bound (Dex has none).
             let ca = try CertificateAuthority.generate()
             let leaf = try ca.issueServerCertificate()
-            let server = try await LoopbackHTTPSServer.start(tls: ServerTLS(certificatePEM: try leaf.certificatePEM(), keyPEM: try leaf.keyPEM())) { _ in
+            let tls = ServerTLS(certificatePEM: try leaf.certificatePEM(), keyPEM: try leaf.keyPEM())
+            try await LoopbackHTTPSServer.with(tls: tls, handler: { _ in
                 try? await Task.sleep(for: .seconds(60))
                 return .text(status: 200, "{}")
+            }) { server in
+                try await body(server.baseURL, "timed out", try ca.certificatePEM)
             }
-            silent = server
-            (issuer, cause, caBundle) = (server.baseURL, "timed out", try ca.certificatePEM)
         }
-        defer { if let silent { Task { await silent.shutdown() } } }
-        _ = try await fixture.client.create(IssuerObjects.external("broken", issuer: issuer, caBundle: caBundle),
-                                            IdentityResources.clusterIdentityIssuers)
-        #expect(await eventually(timeout: .seconds(45)) { await Self.issuerCondition(fixture, "broken", "Reachable")?["status"] == "False" })
-        let message = await Self.issuerCondition(fixture, "broken", "Reachable")?["message"]?.stringValue ?? ""
-        #expect(message.contains(cause), "\(message)")
-        #expect(await Self.issuerCondition(fixture, "broken", "Ready")?["reason"] == "IssuerUnreachable")
-        #expect(try await fixture.dexConfig() == Self.humanDexConfig)
     }
 
     static func issuerCondition(_ fixture: ControlPlaneFixture, _ name: String, _ type: String) async -> JSONValue? {
@@ -180,61 +186,61 @@ struct BindingReconcileTests {
     }
 
     @Test func aNamespaceTheProjectDoesNotAdmitIsRefused() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig)
-        defer { Task { await fixture.sim.shutdown() } }
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        try await fixture.createServiceAccountBinding("intruder", namespace: "team-b")
-        #expect(await eventually { await fixture.condition("PolicyReady", of: "intruder", namespace: "team-b")?["status"] == "False" })
-        let condition = try #require(await fixture.condition("Ready", of: "intruder", namespace: "team-b"))
-        #expect(condition["status"] == "False")
-        let message = await fixture.condition("PolicyReady", of: "intruder", namespace: "team-b")?["message"]?.stringValue ?? ""
-        #expect(message.contains("team-a"))
-        #expect(try await fixture.rbacData().keys.contains { $0.contains("intruder") } == false)
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig) { fixture in
+            try await fixture.withController { _ in
+                try await fixture.createServiceAccountBinding("intruder", namespace: "team-b")
+                #expect(await eventually { await fixture.condition("PolicyReady", of: "intruder", namespace: "team-b")?["status"] == "False" })
+                let condition = try #require(await fixture.condition("Ready", of: "intruder", namespace: "team-b"))
+                #expect(condition["status"] == "False")
+                let message = await fixture.condition("PolicyReady", of: "intruder", namespace: "team-b")?["message"]?.stringValue ?? ""
+                #expect(message.contains("team-a"))
+                #expect(try await fixture.rbacData().keys.contains { $0.contains("intruder") } == false)
+            }
+        }
     }
 
     @Test func deletingABindingRemovesItsGrantButNeverTheIssuersConnector() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig)
-        defer { Task { await fixture.sim.shutdown() } }
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
-        let key = "policy.gitops-identity.team-a.deployer.csv"
-        #expect(await eventually { (try? await fixture.rbacData()[key]) != nil })
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig) { fixture in
+            try await fixture.withController { _ in
+                try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
+                let key = "policy.gitops-identity.team-a.deployer.csv"
+                #expect(await eventually { (try? await fixture.rbacData()[key]) != nil })
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
 
-        try await fixture.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")
-        #expect(await eventually { (try? await fixture.rbacData()[key]) == nil })
-        #expect(try await fixture.dexConfig()?.contains("gitops-identity-") == true, "the connector is the issuer's")
-        #expect(await eventually {
-            (try? await fixture.client.get(KubeObject.self, ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")) == nil
-        })
-        // The human connector and settings survive.
-        #expect(try await fixture.dexConfig()?.contains("id: github") == true)
+                try await fixture.client.delete(ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")
+                #expect(await eventually { (try? await fixture.rbacData()[key]) == nil })
+                #expect(try await fixture.dexConfig()?.contains("gitops-identity-") == true, "the connector is the issuer's")
+                #expect(await eventually {
+                    (try? await fixture.client.get(KubeObject.self, ControlPlaneFixture.bindings, namespace: "team-a", name: "deployer")) == nil
+                })
+                // The human connector and settings survive.
+                #expect(try await fixture.dexConfig()?.contains("id: github") == true)
+            }
+        }
     }
 
     @Test func aHumanEditDuringReconciliationSurvives() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: Self.humanDexConfig)
-        defer { Task { await fixture.sim.shutdown() } }
-        var cm = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
-        cm.data?["dex.config"] = Self.humanDexConfig + "\n" + """
-        - type: ldap
-          id: corp-ldap
-          name: Corp
-          config:
-            host: ldap.example.com:636
-        """
-        cm.metadata.resourceVersion = nil
-        _ = try await fixture.client.update(cm)
-        // And the controller's next ConfigMap write meets a conflict besides: it must re-read.
-        fixture.sim.faults.failNextWrites(1, resource: "configmaps")
-        #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
-        let dex = try #require(try await fixture.dexConfig())
-        #expect(dex.contains("id: corp-ldap"))
-        #expect(dex.contains("id: github"))
+        try await ControlPlaneFixture.with(dexConfig: Self.humanDexConfig) { fixture in
+            var cm = try await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
+            try await fixture.withController { _ in
+                try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
+                cm.data?["dex.config"] = Self.humanDexConfig + "\n" + """
+                - type: ldap
+                  id: corp-ldap
+                  name: Corp
+                  config:
+                    host: ldap.example.com:636
+                """
+                cm.metadata.resourceVersion = nil
+                _ = try await fixture.client.update(cm)
+                // And the controller's next ConfigMap write meets a conflict besides: it must re-read.
+                fixture.sim.faults.failNextWrites(1, resource: "configmaps")
+                #expect(await eventually { (try? await fixture.dexConfig())?.contains("gitops-identity-") == true })
+                let dex = try #require(try await fixture.dexConfig())
+                #expect(dex.contains("id: corp-ldap"))
+                #expect(dex.contains("id: github"))
+            }
+        }
     }
 }
 
@@ -242,16 +248,16 @@ struct BindingReconcileTests {
 struct BrokenDexConfigTests {
     @Test func aGarbledHumanDexConfigIsLeftAloneAndReported() async throws {
         let garbled = "connectors:\n- type: github\n  id: github\n  config: [unclosed\n"
-        let fixture = try await ControlPlaneFixture.start(dexConfig: garbled)
-        defer { Task { await fixture.sim.shutdown() } }
-        let (_, run) = await fixture.startController()
-        defer { run.cancel() }
-        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
-        #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "False" })
-        let condition = try #require(await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a"))
-        #expect(condition["message"]?.stringValue?.isEmpty == false)
-        #expect(try await fixture.dexConfig() == garbled, "a dex.config a human broke is never rewritten")
-        // The RBAC half does not depend on it.
-        #expect(await eventually { (try? await fixture.rbacData()["policy.gitops-identity.team-a.deployer.csv"]) != nil })
+        try await ControlPlaneFixture.with(dexConfig: garbled) { fixture in
+            try await fixture.withController { _ in
+                try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
+                #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "False" })
+                let condition = try #require(await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a"))
+                #expect(condition["message"]?.stringValue?.isEmpty == false)
+                #expect(try await fixture.dexConfig() == garbled, "a dex.config a human broke is never rewritten")
+                // The RBAC half does not depend on it.
+                #expect(await eventually { (try? await fixture.rbacData()["policy.gitops-identity.team-a.deployer.csv"]) != nil })
+            }
+        }
     }
 }

@@ -50,38 +50,38 @@ extension LocalArgoCDFixture {
 struct CompatibilityMatrixTests {
     @Test(arguments: InstallProfile.allCases)
     func theWholeFlowWorksOnEveryProfile(profile: InstallProfile) async throws {
-        let local = try await LocalArgoCDFixture.start(profile.options)
-        defer { Task { await local.shutdown() } }
-        try await Self.humanLogin(local, profile)
-        let startsBefore = await local.argo.dex.restartCount
+        try await LocalArgoCDFixture.with(profile.options) { local in
+            try await Self.humanLogin(local, profile)
+            let startsBefore = await local.argo.dex.restartCount
 
-        let logs = LogCapture()
-        let (_, run) = try await local.startController(logs: logs)
-        defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+            let logs = LogCapture()
+            try await local.withController(logs: logs) { _ in
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
 
-        // The cluster CA goes in as the pod's CA file, which every Dex reads (inline PEM would
-        // stop Dex 2.38 and 2.41, argo-cd 2.11–3.0).
-        #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("gitops-identity-") == true })
-        let written = try #require(try await local.fixture.dexConfig())
-        #expect(written.contains("- /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"))
-        #expect(!written.contains("BEGIN CERTIFICATE"))
-        #expect(written.contains("id: github"), "the human connector survives")
+                // The cluster CA goes in as the pod's CA file, which every Dex reads (inline PEM would
+                // stop Dex 2.38 and 2.41, argo-cd 2.11–3.0).
+                #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("gitops-identity-") == true })
+                let written = try #require(try await local.fixture.dexConfig())
+                #expect(written.contains("- /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"))
+                #expect(!written.contains("BEGIN CERTIFICATE"))
+                #expect(written.contains("id: github"), "the human connector survives")
 
-        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
-        #expect(await eventually(timeout: .seconds(30)) {
-            guard let token = await local.secretToken() else { return false }
-            return (try? await local.canI(token, "applications", "sync", "team-a/app"))?.body.contains("yes") == true
-        }, "\(profile): the Secret's token is accepted with its grant")
-        let token = try #require(await local.secretToken())
-        #expect(try await local.canI(token, "applications", "delete", "team-a/app").body.contains("no"))
-        #expect(try await local.canI(token, "applications", "sync", "team-b/app").body.contains("no"))
-        #expect(await eventually { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
+                #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
+                #expect(await eventually(timeout: .seconds(30)) {
+                    guard let token = await local.secretToken() else { return false }
+                    return (try? await local.canI(token, "applications", "sync", "team-a/app"))?.body.contains("yes") == true
+                }, "\(profile): the Secret's token is accepted with its grant")
+                let token = try #require(await local.secretToken())
+                #expect(try await local.canI(token, "applications", "delete", "team-a/app").body.contains("no"))
+                #expect(try await local.canI(token, "applications", "sync", "team-b/app").body.contains("no"))
+                #expect(await eventually { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
 
-        // Dex restarted for the connector and never exited on any profile.
-        #expect(await local.argo.dex.failedStarts == 0)
-        #expect(await local.argo.dex.restartCount > startsBefore)
-        #expect(logs.all.contains { $0.contains("Dex connectors are not written") } == false)
+                // Dex restarted for the connector and never exited on any profile.
+                #expect(await local.argo.dex.failedStarts == 0)
+                #expect(await local.argo.dex.restartCount > startsBefore)
+                #expect(logs.all.contains { $0.contains("Dex connectors are not written") } == false)
+            }
+        }
     }
 
     /// The expected difference between profiles: an inline CA (`--service-account-issuer-ca-file`)
@@ -89,22 +89,22 @@ struct CompatibilityMatrixTests {
     /// Dex keeps running.
     @Test(arguments: InstallProfile.allCases)
     func anInlineCAIsWrittenOnlyWhereDexReadsIt(profile: InstallProfile) async throws {
-        let local = try await LocalArgoCDFixture.start(profile.options)
-        defer { Task { await local.shutdown() } }
-        try await Self.humanLogin(local, profile)
-        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-ca-\(UUID().uuidString).pem").path
-        try local.argo.kube.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
-        let (_, run) = try await local.startController { configuration in configuration.serviceAccountIssuerCAFile = caFile }
-        defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        if local.argo.options.dexProfile.readsInlineRootCAs {
-            #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("BEGIN CERTIFICATE") == true })
-            #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
-        } else {
-            #expect(await eventually { await local.issuerBlocks("RootCAsUnsupported") })
-            #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
+        try await LocalArgoCDFixture.with(profile.options) { local in
+            try await Self.humanLogin(local, profile)
+            let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("issuer-ca-\(UUID().uuidString).pem").path
+            try local.argo.kube.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+            try await local.withController(configure: { configuration in configuration.serviceAccountIssuerCAFile = caFile }) { _ in
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+                if local.argo.options.dexProfile.readsInlineRootCAs {
+                    #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("BEGIN CERTIFICATE") == true })
+                    #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
+                } else {
+                    #expect(await eventually { await local.issuerBlocks("RootCAsUnsupported") })
+                    #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
+                }
+                #expect(await local.argo.dex.failedStarts == 0, "\(profile): Dex never exited")
+            }
         }
-        #expect(await local.argo.dex.failedStarts == 0, "\(profile): Dex never exited")
     }
 
     /// On every profile an issuer Dex could not open is never written: Dex ≤ 2.44 would exit for
@@ -113,16 +113,16 @@ struct CompatibilityMatrixTests {
     func anIssuerDexCannotReachIsNeverWritten(profile: InstallProfile) async throws {
         var options = profile.options
         options.issuerDiscoveryForDex = false
-        let local = try await LocalArgoCDFixture.start(options)
-        defer { Task { await local.shutdown() } }
-        try await Self.humanLogin(local, profile)
-        let (_, run) = try await local.startController()
-        defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.issuerBlocks("IssuerUnreachable") })
-        #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
-        #expect(await local.dexRunning())
-        #expect(await local.argo.dex.failedStarts == 0)
+        try await LocalArgoCDFixture.with(options) { local in
+            try await Self.humanLogin(local, profile)
+            try await local.withController { _ in
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+                #expect(await eventually { await local.issuerBlocks("IssuerUnreachable") })
+                #expect(try await local.fixture.dexConfig()?.contains("gitops-identity-") != true)
+                #expect(await local.dexRunning())
+                #expect(await local.argo.dex.failedStarts == 0)
+            }
+        }
     }
 
     /// The human login every profile starts with: a GitHub connector in argocd-cm, or the
@@ -142,44 +142,44 @@ struct CompatibilityMatrixTests {
     /// The controller reads which Dex runs off the dex container's image; what it cannot use it
     /// refuses with a condition and one log line, and writes nothing.
     @Test func unusableOrUnknownDexIsRefusedAndAnAdminCanSayTheVersion() async throws {
-        let local = try await LocalArgoCDFixture.start(LocalArgoCD.Options(argoCD: .v3_4))
-        defer { Task { await local.shutdown() } }
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
-        try await setDexImage(local, "ghcr.io/dexidp/dex:v2.37.0") // Argo CD 2.8–2.10
-        let logs = LogCapture()
-        var (_, run) = try await local.startController(logs: logs)
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.issuerBlocks("DexTooOld") })
-        let message = await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["message"]?.stringValue ?? ""
-        #expect(message.contains("2.38") && message.contains("v2.37.0"))
-        #expect(await eventually { logs.all.contains { $0.contains("Dex connectors are not written") && $0.contains("v2.37.0") } })
+        try await LocalArgoCDFixture.with(LocalArgoCD.Options(argoCD: .v3_4)) { local in
+            _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
+            try await setDexImage(local, "ghcr.io/dexidp/dex:v2.37.0") // Argo CD 2.8–2.10
+            let logs = LogCapture()
+            try await local.withController(logs: logs) { _ in
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+                #expect(await eventually { await local.issuerBlocks("DexTooOld") })
+                let message = await local.fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["message"]?.stringValue ?? ""
+                #expect(message.contains("2.38") && message.contains("v2.37.0"))
+                #expect(await eventually { logs.all.contains { $0.contains("Dex connectors are not written") && $0.contains("v2.37.0") } })
 
-        // OpenShift GitOps' dex-rhel8 image says no version.
-        try await setDexImage(local, "registry.redhat.io/openshift-gitops-1/dex-rhel8@sha256:" + String(repeating: "0", count: 64))
-        #expect(await eventually { await local.issuerBlocks("DexVersionUnknown") })
-        #expect(try await local.fixture.dexConfig() == humanGitHubConnector, "nothing was written while Dex was unusable")
+                // OpenShift GitOps' dex-rhel8 image says no version.
+                try await setDexImage(local, "registry.redhat.io/openshift-gitops-1/dex-rhel8@sha256:" + String(repeating: "0", count: 64))
+                #expect(await eventually { await local.issuerBlocks("DexVersionUnknown") })
+                #expect(try await local.fixture.dexConfig() == humanGitHubConnector, "nothing was written while Dex was unusable")
+            }
 
-        run.cancel()
-        _ = try? await run.value
-        (_, run) = try await local.startController { configuration in configuration.dexVersion = "v2.45.0" }
-        defer { run.cancel() }
-        #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("gitops-identity-") == true })
-        #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
+            // The first controller stopped (its scope awaited it); the next one is told the version.
+            try await local.withController(configure: { configuration in configuration.dexVersion = "v2.45.0" }) { _ in
+                #expect(await eventually(timeout: .seconds(30)) { (try? await local.fixture.dexConfig())?.contains("gitops-identity-") == true })
+                #expect(await eventually(timeout: .seconds(90)) { await local.secretToken() != nil })
+            }
+        }
     }
 
     @Test func argoCDWithoutDexOrWithOIDCConfigIsRefused() async throws {
-        let local = try await LocalArgoCDFixture.start(LocalArgoCD.Options(argoCD: .v3_4))
-        defer { Task { await local.shutdown() } }
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", "name: Okta\nissuer: https://acme.okta.example\nclientID: x\n")
-        let (_, run) = try await local.startController()
-        defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { await local.issuerBlocks("DexNotUsed") })
-        // url first: no moment in between may look like a usable Dex.
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "url", nil)
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", nil)
-        #expect(await eventually { await local.issuerBlocks("DexNotConfigured") })
-        #expect(try await local.fixture.dexConfig() == nil)
+        try await LocalArgoCDFixture.with(LocalArgoCD.Options(argoCD: .v3_4)) { local in
+            _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", "name: Okta\nissuer: https://acme.okta.example\nclientID: x\n")
+            try await local.withController { _ in
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+                #expect(await eventually { await local.issuerBlocks("DexNotUsed") })
+                // url first: no moment in between may look like a usable Dex.
+                _ = try await local.argo.setConfigMapKey("argocd-cm", "url", nil)
+                _ = try await local.argo.setConfigMapKey("argocd-cm", "oidc.config", nil)
+                #expect(await eventually { await local.issuerBlocks("DexNotConfigured") })
+                #expect(try await local.fixture.dexConfig() == nil)
+            }
+        }
     }
 
     func setDexImage(_ local: LocalArgoCDFixture, _ image: String) async throws {

@@ -20,9 +20,18 @@ struct ControlPlaneFixture {
     /// The issuers an admin declared in this cluster: its own, and GitHub Actions'.
     static let defaultIssuers = [IssuerObjects.serviceAccount(), IssuerObjects.external("github-actions", issuer: "https://token.actions.githubusercontent.com")]
 
-    static func start(dexConfig: String? = nil, issuers: [KubeObject] = defaultIssuers) async throws -> ControlPlaneFixture {
+    /// Runs `body` against a fresh API server and always shuts it down, awaited, before returning
+    /// (also when `body` or the set-up throws).
+    @discardableResult
+    static func with<Value>(dexConfig: String? = nil, issuers: [KubeObject] = defaultIssuers,
+                            body: (ControlPlaneFixture) async throws -> Value) async throws -> Value {
         // A cluster whose admin let Dex read the issuer documents (docs/configuration.md).
-        let sim = try await KubeSim.start(.init(anonymousIssuerDiscovery: true))
+        try await KubeSim.with(.init(anonymousIssuerDiscovery: true)) { sim in
+            try await body(prepare(sim, dexConfig: dexConfig, issuers: issuers))
+        }
+    }
+
+    private static func prepare(_ sim: KubeSim, dexConfig: String?, issuers: [KubeObject]) async throws -> ControlPlaneFixture {
         let client = KubeClient(config: try KubeConfigLoader.load(path: sim.kubeconfigPath))
         let fixture = ControlPlaneFixture(sim: sim, client: client)
         try await fixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
@@ -91,8 +100,12 @@ struct ControlPlaneFixture {
         (try? await status(name, namespace: namespace))?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }
     }
 
-    /// Runs the real controller in-process until the returned task is cancelled.
-    func startController(_ configure: (inout ControllerConfiguration) -> Void = { _ in }) async -> (GitopsIdentityController, Task<Void, Error>) {
+    /// Runs the real controller in-process in a child task while `body` runs; then cancels it and
+    /// waits until it stopped (also when `body` throws). A controller that fails on its own (it
+    /// could not start) fails the test.
+    @discardableResult
+    func withController<Value>(configure: (inout ControllerConfiguration) -> Void = { _ in },
+                               body: (GitopsIdentityController) async throws -> Value) async throws -> Value {
         var configuration = ControllerConfiguration()
         configuration.kubeconfig = sim.kubeconfigPath
         configuration.connectorDebounce = .milliseconds(200)
@@ -103,10 +116,25 @@ struct ControlPlaneFixture {
         configuration.preflightFetch = PublicIssuersDouble.fetch
         configure(&configuration)
         let controller = GitopsIdentityController(configuration: configuration, client: client)
-        let task = Task { try await controller.run() }
-        return (controller, task)
+        return try await withBackgroundTask { try await controller.run() } body: { try await body(controller) }
     }
+}
 
+extension KubeSim {
+    /// Runs `body` against a fresh API server and always shuts it down, awaited, before returning.
+    @discardableResult
+    static func with<Value>(_ options: Options = Options(), body: (KubeSim) async throws -> Value) async throws -> Value {
+        try await withTeardown({ try await start(options) }, body: body, teardown: { sim in await sim.shutdown() })
+    }
+}
+
+extension LoopbackHTTPSServer {
+    /// Runs `body` with a loopback server and always shuts it down, awaited, before returning.
+    @discardableResult
+    static func with<Value>(tls: ServerTLS?, handler: @escaping @Sendable (ServerRequest) async -> ServerResponse,
+                            body: (LoopbackHTTPSServer) async throws -> Value) async throws -> Value {
+        try await withTeardown({ try await start(tls: tls, handler: handler) }, body: body, teardown: { server in await server.shutdown() })
+    }
 }
 
 /// TestSupport's `eventually` (polls until `condition` holds or `timeout` passes; returns whether

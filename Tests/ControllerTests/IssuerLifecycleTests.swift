@@ -16,40 +16,40 @@ struct IssuerLifecycleTests {
 
     @Test func dexLoadedTracksDexLoadingFailingAndRecovering() async throws {
         // Dex 2.45 skips a connector it cannot open at start-up and tries again on each request.
-        let local = try await LocalArgoCDFixture.start(LocalArgoCD.Options(argoCD: .v3_4))
-        defer { Task { await local.shutdown() } }
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
-        let (_, run) = try await local.startController()
-        defer { run.cancel() }
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "True" })
-        #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
+        try await LocalArgoCDFixture.with(LocalArgoCD.Options(argoCD: .v3_4)) { local in
+            _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", humanGitHubConnector)
+            try await local.withController { _ in
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+                #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "True" })
+                #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
 
-        // The admin withdraws anonymous access to the issuer documents, and a human's edit of
-        // dex.config restarts Dex: Dex can no longer open the cluster connector and skips it.
-        let binding = try await local.client.get(KubeObject.self, Self.clusterRoleBindings, namespace: nil, name: Self.discoveryBinding)
-        try await local.client.delete(Self.clusterRoleBindings, namespace: nil, name: Self.discoveryBinding)
-        let current = try #require(try await local.fixture.dexConfig())
-        _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", current + "expiry:\n  idTokens: 2h\n")
-        #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "False" })
-        #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "False" },
-                "a binding is not Ready while Dex has not loaded its issuer's connector")
-        #expect(try await local.fixture.dexConfig()?.contains("idTokens: 2h") == true, "the human's edit stands")
-        // Dex restarted with new keys: the Event says so on the admins' issuer, not on a tenant's binding.
-        #expect(await eventually(timeout: .seconds(30)) {
-            let events = (try? await local.client.listAll(Event.self, .events, namespace: "default").items) ?? []
-            return events.contains { $0.reason == "DexKeysRotated" && $0.involvedObject.kind == "ClusterIdentityIssuer" }
-        })
-        let tenantEvents = try await local.client.listAll(Event.self, .events, namespace: "team-a").items
-        #expect(!tenantEvents.contains { $0.reason == "DexKeysRotated" })
+                // The admin withdraws anonymous access to the issuer documents, and a human's edit of
+                // dex.config restarts Dex: Dex can no longer open the cluster connector and skips it.
+                let binding = try await local.client.get(KubeObject.self, Self.clusterRoleBindings, namespace: nil, name: Self.discoveryBinding)
+                try await local.client.delete(Self.clusterRoleBindings, namespace: nil, name: Self.discoveryBinding)
+                let current = try #require(try await local.fixture.dexConfig())
+                _ = try await local.argo.setConfigMapKey("argocd-cm", "dex.config", current + "expiry:\n  idTokens: 2h\n")
+                #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "False" })
+                #expect(await eventually(timeout: .seconds(30)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "False" },
+                        "a binding is not Ready while Dex has not loaded its issuer's connector")
+                #expect(try await local.fixture.dexConfig()?.contains("idTokens: 2h") == true, "the human's edit stands")
+                // Dex restarted with new keys: the Event says so on the admins' issuer, not on a tenant's binding.
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let events = (try? await local.client.listAll(Event.self, .events, namespace: "default").items) ?? []
+                    return events.contains { $0.reason == "DexKeysRotated" && $0.involvedObject.kind == "ClusterIdentityIssuer" }
+                })
+                let tenantEvents = try await local.client.listAll(Event.self, .events, namespace: "team-a").items
+                #expect(!tenantEvents.contains { $0.reason == "DexKeysRotated" })
 
-        // Access restored: Dex opens the connector on the next request, and DexLoaded says so.
-        var restored = binding
-        restored.metadata.resourceVersion = nil
-        restored.metadata.uid = nil
-        _ = try await local.client.create(restored, Self.clusterRoleBindings)
-        #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "True" })
-        #expect(await eventually(timeout: .seconds(60)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
+                // Access restored: Dex opens the connector on the next request, and DexLoaded says so.
+                var restored = binding
+                restored.metadata.resourceVersion = nil
+                restored.metadata.uid = nil
+                _ = try await local.client.create(restored, Self.clusterRoleBindings)
+                #expect(await eventually(timeout: .seconds(60)) { await Self.dexLoaded(local) == "True" })
+                #expect(await eventually(timeout: .seconds(60)) { await local.fixture.condition("Ready", of: "deployer", namespace: "team-a")?["status"] == "True" })
+            }
+        }
     }
 
     static func dexLoaded(_ local: LocalArgoCDFixture) async -> String? {
@@ -63,19 +63,19 @@ struct IssuerLifecycleTests {
 @Suite("controller: reconcile errors are logged")
 struct ReconcileErrorLogTests {
     @Test func aFailedReconcileIsLoggedOnceWithItsObjectAndReason() async throws {
-        let local = try await LocalArgoCDFixture.start(LocalArgoCD.Options(argoCD: .v3_4))
-        defer { Task { await local.shutdown() } }
-        let logs = LogCapture()
-        let (_, run) = try await local.startController(logs: logs)
-        defer { run.cancel() }
-        // Once the issuer's connector is written, the only ConfigMap write left is the binding's
-        // RBAC patch: it meets a conflict, so its reconcile fails, then succeeds on retry.
-        #expect(await eventually(timeout: .seconds(30)) { await IssuerLifecycleTests.dexLoaded(local) == "True" })
-        local.argo.kube.faults.failNextWrites(1, resource: "configmaps")
-        _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
-        #expect(await eventually { (try? await local.fixture.rbacData())?["policy.gitops-identity.team-a.deployer.csv"] != nil })
-        let failures = logs.all.filter { $0.contains("reconcile failed; retrying with backoff") }
-        #expect(failures.count == 1, "\(failures)")
-        #expect(failures.first?.contains("CiIdentityBinding team-a/deployer") == true)
+        try await LocalArgoCDFixture.with(LocalArgoCD.Options(argoCD: .v3_4)) { local in
+            let logs = LogCapture()
+            try await local.withController(logs: logs) { _ in
+                // Once the issuer's connector is written, the only ConfigMap write left is the binding's
+                // RBAC patch: it meets a conflict, so its reconcile fails, then succeeds on retry.
+                #expect(await eventually(timeout: .seconds(30)) { await IssuerLifecycleTests.dexLoaded(local) == "True" })
+                local.argo.kube.faults.failNextWrites(1, resource: "configmaps")
+                _ = try await local.client.create(local.serviceAccountBinding(), ControlPlaneFixture.bindings)
+                #expect(await eventually { (try? await local.fixture.rbacData())?["policy.gitops-identity.team-a.deployer.csv"] != nil })
+                let failures = logs.all.filter { $0.contains("reconcile failed; retrying with backoff") }
+                #expect(failures.count == 1, "\(failures)")
+                #expect(failures.first?.contains("CiIdentityBinding team-a/deployer") == true)
+            }
+        }
     }
 }

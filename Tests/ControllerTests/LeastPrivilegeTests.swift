@@ -42,64 +42,63 @@ struct LeastPrivilegeTests {
     }
 
     @Test func aFullReconcileRunsWithOnlyTheProjectsRBAC() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: BindingReconcileTests.humanDexConfig)
-        defer { Task { await fixture.sim.shutdown() } }
-        try await Self.loadRBAC(into: fixture)
-        let kubeconfig = try Self.controllerKubeconfig(fixture)
-        let (controller, run) = await fixture.startController { configuration in
-            configuration.kubeconfig = kubeconfig
-            configuration.leaderElect = true
-            configuration.leaderElectionNamespace = "gitops-identity"
+        try await ControlPlaneFixture.with(dexConfig: BindingReconcileTests.humanDexConfig) { fixture in
+            try await Self.loadRBAC(into: fixture)
+            let kubeconfig = try Self.controllerKubeconfig(fixture)
+            try await fixture.withController(configure: { configuration in
+                configuration.kubeconfig = kubeconfig
+                configuration.leaderElect = true
+                configuration.leaderElectionNamespace = "gitops-identity"
+            }) { _ in
+                try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
+                #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+                #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+                #expect(try await fixture.client.get(Lease.self, namespace: "gitops-identity", name: "gitops-identity-leader").spec.holderIdentity != nil)
+                let events = try await fixture.client.listAll(Event.self, .events, namespace: "team-a").items
+                #expect(!events.isEmpty, "Events are written with the project's RBAC")
+            }
         }
-        _ = controller
-        defer { run.cancel() }
-        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
-        #expect(await eventually { await fixture.condition("ConnectorReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
-        #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
-        #expect(try await fixture.client.get(Lease.self, namespace: "gitops-identity", name: "gitops-identity-leader").spec.holderIdentity != nil)
-        let events = try await fixture.client.listAll(Event.self, .events, namespace: "team-a").items
-        #expect(!events.isEmpty, "Events are written with the project's RBAC")
     }
 
     /// Regression (issue 12): the code creates argocd-rbac-cm when an install has none, but the
     /// Role lacked `create configmaps` (and `create` cannot be limited by resourceNames), so the
     /// first grant failed with 403 on such installs.
     @Test func aMissingArgoCDRBACConfigMapIsCreatedWithOnlyTheProjectsRBAC() async throws {
-        let fixture = try await ControlPlaneFixture.start(dexConfig: BindingReconcileTests.humanDexConfig)
-        defer { Task { await fixture.sim.shutdown() } }
-        try await fixture.client.delete(.configMaps, namespace: "argocd", name: "argocd-rbac-cm")
-        try await Self.loadRBAC(into: fixture)
-        let kubeconfig = try Self.controllerKubeconfig(fixture)
-        let (_, run) = await fixture.startController { configuration in configuration.kubeconfig = kubeconfig }
-        defer { run.cancel() }
-        try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
-        #expect(await eventually {
-            let data = try? await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm").data
-            return data?["policy.gitops-identity.team-a.deployer.csv"] != nil
-        })
-        #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+        try await ControlPlaneFixture.with(dexConfig: BindingReconcileTests.humanDexConfig) { fixture in
+            try await fixture.client.delete(.configMaps, namespace: "argocd", name: "argocd-rbac-cm")
+            try await Self.loadRBAC(into: fixture)
+            let kubeconfig = try Self.controllerKubeconfig(fixture)
+            try await fixture.withController(configure: { configuration in configuration.kubeconfig = kubeconfig }) { _ in
+                try await fixture.createServiceAccountBinding("deployer", namespace: "team-a")
+                #expect(await eventually {
+                    let data = try? await fixture.client.get(ConfigMap.self, namespace: "argocd", name: "argocd-rbac-cm").data
+                    return data?["policy.gitops-identity.team-a.deployer.csv"] != nil
+                })
+                #expect(await eventually { await fixture.condition("PolicyReady", of: "deployer", namespace: "team-a")?["status"] == "True" })
+            }
+        }
     }
 
     @Test func requestsOutsideTheRBACAreRefused() async throws {
-        let fixture = try await ControlPlaneFixture.start()
-        defer { Task { await fixture.sim.shutdown() } }
-        try await Self.loadRBAC(into: fixture)
-        let client = KubeClient(config: try KubeConfigLoader.load(path: try Self.controllerKubeconfig(fixture)))
-        _ = try await client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
-        for attempt in [
-            // Token Secrets are read from the watch cache only: no GET, and never a delete.
-            { _ = try await client.get(Secret.self, namespace: "team-a", name: "anything") },
-            { try await client.delete(.secrets, namespace: "team-a", name: "anything") },
-            { _ = try await client.get(ConfigMap.self, namespace: "team-a", name: "anything") },
-            { try await client.delete(.namespaces, namespace: nil, name: "team-a") },
-            { _ = try await client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-secret-config", .merge(["data": ["x": "y"]])) },
-        ] as [@Sendable () async throws -> Void] {
-            do {
-                try await attempt()
-                Issue.record("expected 403")
-            } catch let error as KubeError {
-                guard case .forbidden(let message) = error else { Issue.record("expected Forbidden, got \(error)"); continue }
-                #expect(message.contains("system:serviceaccount:gitops-identity:gitops-identity-controller"))
+        try await ControlPlaneFixture.with { fixture in
+            try await Self.loadRBAC(into: fixture)
+            let client = KubeClient(config: try KubeConfigLoader.load(path: try Self.controllerKubeconfig(fixture)))
+            _ = try await client.get(ConfigMap.self, namespace: "argocd", name: "argocd-cm")
+            for attempt in [
+                // Token Secrets are read from the watch cache only: no GET, and never a delete.
+                { _ = try await client.get(Secret.self, namespace: "team-a", name: "anything") },
+                { try await client.delete(.secrets, namespace: "team-a", name: "anything") },
+                { _ = try await client.get(ConfigMap.self, namespace: "team-a", name: "anything") },
+                { try await client.delete(.namespaces, namespace: nil, name: "team-a") },
+                { _ = try await client.patch(ConfigMap.self, namespace: "argocd", name: "argocd-secret-config", .merge(["data": ["x": "y"]])) },
+            ] as [@Sendable () async throws -> Void] {
+                do {
+                    try await attempt()
+                    Issue.record("expected 403")
+                } catch let error as KubeError {
+                    guard case .forbidden(let message) = error else { Issue.record("expected Forbidden, got \(error)"); continue }
+                    #expect(message.contains("system:serviceaccount:gitops-identity:gitops-identity-controller"))
+                }
             }
         }
     }

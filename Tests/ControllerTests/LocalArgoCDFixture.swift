@@ -9,6 +9,7 @@ import LocalControlPlane
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 /// The whole local control plane (API server, Dex, Argo CD) plus a client, the CRD and a
 /// team namespace with a ServiceAccount: everything the controller's token path touches.
@@ -17,16 +18,29 @@ struct LocalArgoCDFixture {
     let client: KubeClient
     let dexCAFile: String
 
-    static func start(operatorMode: Bool = false) async throws -> LocalArgoCDFixture {
-        try await start(LocalArgoCD.Options(operatorMode: operatorMode))
+    /// Runs `body` against a fresh local control plane and always shuts it down, awaited, before
+    /// returning (also when `body` or the set-up throws).
+    @discardableResult
+    static func with<Value>(operatorMode: Bool = false, body: (LocalArgoCDFixture) async throws -> Value) async throws -> Value {
+        try await with(LocalArgoCD.Options(operatorMode: operatorMode), body: body)
     }
 
     /// `issuers`: the cluster's own by default; its service-account bindings are what these tests exchange.
-    static func start(_ options: LocalArgoCD.Options, issuers: [KubeObject] = [IssuerObjects.serviceAccount()]) async throws -> LocalArgoCDFixture {
+    @discardableResult
+    static func with<Value>(_ options: LocalArgoCD.Options, issuers: [KubeObject] = [IssuerObjects.serviceAccount()],
+                            body: (LocalArgoCDFixture) async throws -> Value) async throws -> Value {
         var options = options
         // The tests' external issuers are names, not servers: Dex sees the same double as the controller's preflight.
         options.publicIssuersDouble = true
-        let argo = try await LocalArgoCD.start(options)
+        return try await withTeardown { try await LocalArgoCD.start(options) } body: { argo in
+            try await body(prepare(argo, issuers: issuers))
+        } teardown: { argo in
+            await argo.shutdown()
+        }
+    }
+
+    /// The CRDs, issuers, namespaces, ServiceAccount and AppProject every test starts from.
+    private static func prepare(_ argo: LocalArgoCD, issuers: [KubeObject]) async throws -> LocalArgoCDFixture {
         let client = KubeClient(config: try KubeConfigLoader.load(path: argo.kube.kubeconfigPath))
         let crdFixture = ControlPlaneFixture(sim: argo.kube, client: client)
         try await crdFixture.apply(file: "crds/gitops-identity.io_ciidentitybindings.yaml", .customResourceDefinitions)
@@ -47,9 +61,17 @@ struct LocalArgoCDFixture {
 
     var fixture: ControlPlaneFixture { ControlPlaneFixture(sim: argo.kube, client: client) }
 
-    /// The controller configured against this control plane, logging into `logs`.
-    func startController(logs: LogCapture? = nil, _ configure: (inout ControllerConfiguration) -> Void = { _ in }) async throws
-        -> (GitopsIdentityController, Task<Void, Error>) {
+    /// Runs the controller, configured against this control plane and logging into `logs`, in a
+    /// child task while `body` runs; then cancels it and waits until it stopped (also when `body`
+    /// throws). A controller that fails on its own (it could not start) fails the test.
+    @discardableResult
+    func withController<Value>(logs: LogCapture? = nil, configure: (inout ControllerConfiguration) -> Void = { _ in },
+                               body: (GitopsIdentityController) async throws -> Value) async throws -> Value {
+        let controller = makeController(logs: logs, configure)
+        return try await withBackgroundTask { try await controller.run() } body: { try await body(controller) }
+    }
+
+    private func makeController(logs: LogCapture?, _ configure: (inout ControllerConfiguration) -> Void) -> GitopsIdentityController {
         var configuration = ControllerConfiguration()
         configuration.kubeconfig = argo.kube.kubeconfigPath
         configuration.connectorDebounce = .milliseconds(200)
@@ -66,8 +88,7 @@ struct LocalArgoCDFixture {
         configuration.preflightFetch = PublicIssuersDouble.fetch
         configure(&configuration)
         let logger = logs.map { capture in Logger(label: "gitops-identity", factory: { _ in capture.handler }) } ?? Logger(label: "gitops-identity")
-        let controller = GitopsIdentityController(configuration: configuration, client: client, logger: logger)
-        return (controller, Task { try await controller.run() })
+        return GitopsIdentityController(configuration: configuration, client: client, logger: logger)
     }
 
     func serviceAccountBinding(_ name: String = "deployer", object: String = "team-a/*") -> KubeObject {
@@ -98,8 +119,6 @@ struct LocalArgoCDFixture {
         let response = try await http.send(HTTPRequest(url: url).withBearer(token))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
-
-    func shutdown() async { await argo.shutdown() }
 
     /// The binding's connector is held back by its issuer for `reason` (the issuer's Ready reason).
     func issuerBlocks(_ reason: String, binding: String = "deployer") async -> Bool {

@@ -45,16 +45,17 @@ struct PlaygroundCommandTests {
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalStopsTheRunningPlayground(_ signal: Int32) async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("playground-\(UUID().uuidString)").path
-        let child = try ChildProcess.start(Binary.path, ["playground", "--state-dir", state])
-        // The report reaches the pipe while the playground runs (its lines are not held in a
-        // block buffer until exit): the playground is up, and a reader of its output knows it.
-        let up = await eventually(timeout: .seconds(120)) { child.outputSoFar.contains("The playground keeps running.") }
-        #expect(up, "the report is written as it is printed, also when stdout is a pipe")
-        child.signal(signal)
-        let result = await child.wait(timeout: .seconds(20))
-        #expect(!result.timedOut, "the playground ignored signal \(signal)")
-        #expect(result.status == 0, "exit status \(result.status): \(result.stderr.suffix(800))")
-        #expect(result.stdout.contains("The playground keeps running."))
-        #expect(!result.stderr.contains("CONTINUATION MISUSE"))
+        try await ChildProcess.with(Binary.path, ["playground", "--state-dir", state]) { child in
+            // The report reaches the pipe while the playground runs (its lines are not held in a
+            // block buffer until exit): the playground is up, and a reader of its output knows it.
+            let up = await eventually(timeout: .seconds(120)) { child.outputSoFar.contains("The playground keeps running.") }
+            #expect(up, "the report is written as it is printed, also when stdout is a pipe")
+            child.signal(signal)
+            let result = await child.wait(timeout: .seconds(20))
+            #expect(!result.timedOut, "the playground ignored signal \(signal)")
+            #expect(result.status == 0, "exit status \(result.status): \(result.stderr.suffix(800))")
+            #expect(result.stdout.contains("The playground keeps running."))
+            #expect(!result.stderr.contains("CONTINUATION MISUSE"))
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import LocalControlPlane
 import PKI
+import TestSupport
 
 /// A loopback HTTPS server with a CA generated for the test.
 struct TestServer {
@@ -9,8 +10,18 @@ struct TestServer {
     let caPEM: String
     let server: LoopbackHTTPSServer
 
-    static func start(clientCertificates: ServerTLS.ClientCertificates = .optional,
-                      handler: @escaping @Sendable (ServerRequest) async -> ServerResponse) async throws -> TestServer {
+    /// Runs `body` with a server answering with `handler`, and always shuts the server down,
+    /// awaited, before returning (also when `body` throws).
+    @discardableResult
+    static func with<Value>(clientCertificates: ServerTLS.ClientCertificates = .optional,
+                            handler: @escaping @Sendable (ServerRequest) async -> ServerResponse,
+                            body: (TestServer) async throws -> Value) async throws -> Value {
+        try await withTeardown({ try await start(clientCertificates: clientCertificates, handler: handler) },
+                               body: body, teardown: { test in await test.server.shutdown() })
+    }
+
+    private static func start(clientCertificates: ServerTLS.ClientCertificates,
+                              handler: @escaping @Sendable (ServerRequest) async -> ServerResponse) async throws -> TestServer {
         let ca = try CertificateAuthority.generate()
         let leaf = try ca.issueServerCertificate()
         let caPEM = try ca.certificatePEM

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import TestSupport
 @testable import LocalControlPlane
 
 /// argocd-server, argocd-dex-server and argocd-operator behaviours that differ by version or that
@@ -73,30 +74,33 @@ import Testing
     /// argocd-operator common/defaults.go: argocd-rbac-cm is created with policy.default
     /// role:readonly and scopes [groups]; later only the resource's own fields are written.
     @Test func theOperatorCreatesArgoCDRBACCMWithReadonlyDefaultAndOwnsOnlyFourKeys() async throws {
-        let kube = try await KubeSim.start()
-        defer { Task { await kube.shutdown() } }
-        try await kube.write(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "argocd"]], group: "", version: "v1", plural: "namespaces")
-        try await kube.write(try YAMLToJSON.parse(ArgoCRDs.argoCD), group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions")
-        let operatorSim = await ArgoCDOperatorSim.start(kubeSim: kube, url: "https://argocd.example.com", profile: .v0_16)
-        defer { operatorSim.shutdown() }
-        try await kube.write(["apiVersion": "argoproj.io/v1beta1", "kind": "ArgoCD", "metadata": ["name": "argocd", "namespace": "argocd"],
-                              "spec": ["sso": ["provider": "dex", "dex": ["config": "connectors: []"]]]],
-                             group: "argoproj.io", version: "v1beta1", plural: "argocds")
-        let rbac = await waitForObject(kube, plural: "configmaps", namespace: "argocd", name: "argocd-rbac-cm") { $0 != nil }
-        #expect(rbac?["data"]?["policy.default"] == "role:readonly")
-        #expect(rbac?["data"]?["scopes"] == "[groups]")
-        // Dex runs as <name>-dex-server with the operator's pinned digest.
-        let dex = await waitForObject(kube, plural: "deployments", group: "apps", namespace: "argocd", name: "argocd-dex-server") { $0 != nil }
-        #expect(dex?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["image"]?.stringValue == OperatorProfile.v0_16.dexImage)
-        // A refused resource freezes everything and says so in status.sso.
-        var instance = try #require(await kube.storedObject(group: "argoproj.io", plural: "argocds", namespace: "argocd", name: "argocd"))
-        instance["spec"] = ["sso": ["provider": "dex"]]
-        try await kube.write(instance, group: "argoproj.io", version: "v1beta1", plural: "argocds")
-        let failed = await waitForObject(kube, plural: "argocds", group: "argoproj.io", namespace: "argocd", name: "argocd") {
-            $0?["status"]?["sso"] == "Failed"
+        try await KubeSim.with { kube in
+            try await kube.write(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "argocd"]], group: "", version: "v1", plural: "namespaces")
+            try await kube.write(try YAMLToJSON.parse(ArgoCRDs.argoCD), group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions")
+            try await withTeardown({ await ArgoCDOperatorSim.start(kubeSim: kube, url: "https://argocd.example.com", profile: .v0_16) },
+                                   body: { _ in
+                try await kube.write(["apiVersion": "argoproj.io/v1beta1", "kind": "ArgoCD", "metadata": ["name": "argocd", "namespace": "argocd"],
+                                      "spec": ["sso": ["provider": "dex", "dex": ["config": "connectors: []"]]]],
+                                     group: "argoproj.io", version: "v1beta1", plural: "argocds")
+                let rbac = await waitForObject(kube, plural: "configmaps", namespace: "argocd", name: "argocd-rbac-cm") { $0 != nil }
+                #expect(rbac?["data"]?["policy.default"] == "role:readonly")
+                #expect(rbac?["data"]?["scopes"] == "[groups]")
+                // Dex runs as <name>-dex-server with the operator's pinned digest.
+                let dex = await waitForObject(kube, plural: "deployments", group: "apps", namespace: "argocd", name: "argocd-dex-server") { $0 != nil }
+                #expect(dex?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["image"]?.stringValue == OperatorProfile.v0_16.dexImage)
+                // A refused resource freezes everything and says so in status.sso.
+                var instance = try #require(await kube.storedObject(group: "argoproj.io", plural: "argocds", namespace: "argocd", name: "argocd"))
+                instance["spec"] = ["sso": ["provider": "dex"]]
+                try await kube.write(instance, group: "argoproj.io", version: "v1beta1", plural: "argocds")
+                let failed = await waitForObject(kube, plural: "argocds", group: "argoproj.io", namespace: "argocd", name: "argocd") {
+                    $0?["status"]?["sso"] == "Failed"
+                }
+                #expect(failed != nil)
+                #expect(await kube.storedObject(group: "apps", plural: "deployments", namespace: "argocd", name: "argocd-dex-server") != nil,
+                        "nothing below reconcileSSO ran: Dex was not removed")
+            }, teardown: { operatorSim in
+                await operatorSim.shutdown()
+            })
         }
-        #expect(failed != nil)
-        #expect(await kube.storedObject(group: "apps", plural: "deployments", namespace: "argocd", name: "argocd-dex-server") != nil,
-                "nothing below reconcileSSO ran: Dex was not removed")
     }
 }

@@ -10,14 +10,7 @@ import Testing
     static let unreachable = "https://127.0.0.1:1"
 
     static func withIssuer(_ body: (KubeSim) async throws -> Void) async throws {
-        let issuer = try await KubeSim.start(.init(anonymousIssuerDiscovery: true))
-        do {
-            try await body(issuer)
-        } catch {
-            await issuer.shutdown()
-            throw error
-        }
-        await issuer.shutdown()
+        try await KubeSim.with(.init(anonymousIssuerDiscovery: true), body: body)
     }
 
     static func config(_ connectors: [String]) throws -> DexServerConfig {

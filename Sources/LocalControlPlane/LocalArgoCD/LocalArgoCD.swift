@@ -138,7 +138,7 @@ public final class LocalArgoCD: Sendable {
     }
 
     public func shutdown() async {
-        argoOperator?.shutdown()
+        await argoOperator?.shutdown()
         await argo.shutdown()
         await dex.shutdown()
         await kube.shutdown()

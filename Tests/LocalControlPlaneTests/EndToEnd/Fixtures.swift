@@ -1,6 +1,16 @@
 import Foundation
 import JSON
 import LocalControlPlane
+import TestSupport
+
+extension LocalArgoCD {
+    /// Runs `body` against a fresh local Argo CD and always shuts it down, awaited, before
+    /// returning (also when `body` throws).
+    @discardableResult
+    static func with<Value>(_ options: Options = Options(), body: (LocalArgoCD) async throws -> Value) async throws -> Value {
+        try await withTeardown({ try await start(options) }, body: body, teardown: { env in await env.shutdown() })
+    }
+}
 
 /// Hand-written settings, as an admin would type them (no controller involved).
 enum HandWritten {

@@ -5,6 +5,15 @@ import JSON
 import LocalControlPlane
 import Synchronization
 
+extension KubeSim {
+    /// Runs `body` against a fresh API server and always shuts it down, awaited, before returning
+    /// (also when `body` throws).
+    @discardableResult
+    static func with<Value>(_ options: Options = Options(), body: (KubeSim) async throws -> Value) async throws -> Value {
+        try await withTeardown({ try await start(options) }, body: body, teardown: { sim in await sim.shutdown() })
+    }
+}
+
 /// A raw client of the double on the project's HTTP module (not the `Kube` client, which the
 /// double must be checked independently of).
 struct RawAPI: Sendable {

@@ -6,11 +6,11 @@ import Testing
 @Suite("kubectl smoke")
 struct KubectlSmokeTests {
     @Test func getNamespaces() async throws {
-        let sim = try await KubeSim.start()
-        defer { Task { await sim.shutdown() } }
-        let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
-        let result = try await kubectl("get", "namespaces")
-        print("STDOUT:", result.stdout, "STDERR:", result.stderr)
-        #expect(result.status == 0)
+        try await KubeSim.with { sim in
+            let kubectl = Kubectl(kubeconfig: sim.kubeconfigPath)
+            let result = try await kubectl("get", "namespaces")
+            print("STDOUT:", result.stdout, "STDERR:", result.stderr)
+            #expect(result.status == 0)
+        }
     }
 }

@@ -45,7 +45,12 @@ public final class ArgoCDOperatorSim: Sendable {
     /// How many times the operator rewrote argocd-cm.
     public var writeCount: Int { get async { await reconciler.writes } }
 
-    public func shutdown() { task.cancel() }
+    /// Stops the reconcile loop and waits until it ended: no reconcile of this operator writes to
+    /// the KubeSim after this returns.
+    public func shutdown() async {
+        task.cancel()
+        await task.value
+    }
 }
 
 /// One reconcile at a time, so the operator never races itself.
