@@ -10,8 +10,8 @@ import ServiceLifecycle
 import TokenExchange
 
 /// The whole controller: informers and reconcilers for bindings and issuers, token delivery and
-/// its Dex key watch, under leader election when asked. `run()` returns when the task is cancelled
-/// (SIGTERM), after the queues drained and the Lease was released.
+/// its Dex key watch, under leader election when asked. `run()` returns after a graceful shutdown
+/// (SIGTERM: the reconciles in flight finished, the Lease was released) or cancellation.
 public actor GitopsIdentityController {
     public enum Phase: Sendable, Equatable { case starting, waitingForLeadership, running, stopped }
 
@@ -81,7 +81,7 @@ public actor GitopsIdentityController {
         phase = .stopped
     }
 
-    /// Everything that only the leader does. Returns when cancelled.
+    /// Everything that only the leader does. Returns after a graceful shutdown or cancellation.
     private func lead(issuer: IdentitySettings.ClusterIssuer, dexVersion: ReleaseVersion?) async {
         let exchanger = makeExchanger()
         let logger = self.logger

@@ -3,8 +3,8 @@ import Kube
 import ServiceLifecycle
 
 /// Wires informers, one work queue and its workers around the binding reconciler and the
-/// connector sync. Start it in-process with `run()` (until the task is cancelled); tests and the
-/// executable wait on `waitUntilSynced()` before they act.
+/// connector sync. Start it in-process with `run()` (until a graceful shutdown or cancellation);
+/// tests and the executable wait on `waitUntilSynced()` before they act.
 public actor BindingController {
     public let options: BindingControllerOptions
     private let client: KubeClient
@@ -82,7 +82,7 @@ public actor BindingController {
         let debounce = options.connectorDebounce
         var tokens: TokenReconcile?
         if let tokenOptions = options.tokens, let secrets, let dexKeys {
-            tokens = TokenReconcile(secrets: secrets, serviceAccounts: serviceAccounts,
+            tokens = TokenReconcile(secrets: secrets,
                                     issuance: TokenIssuance(client: client, exchanger: tokenOptions.exchanger, options: tokenOptions.issuance),
                                     dexKeys: dexKeys, events: events, clock: options.clock, onFailure: tokenOptions.onFailure)
         }
@@ -95,10 +95,6 @@ public actor BindingController {
                                            dexKeys: dexKeys)
             .watches(configMaps: configMaps, appProjects: appProjects, argoCDs: argoCDs, deployments: deployments,
                      issuers: issuers, namespaces: namespaces, serviceAccounts: serviceAccounts, secrets: secrets)
-        if let secrets {
-            await secrets.addIndex(DexKeyWiring.secretKeyIDIndex, DexKeyWiring.keyID)
-            await bindings.addIndex(DexKeyWiring.failingBindingIndex, DexKeyWiring.isFailing)
-        }
 
         await withTaskGroup(of: Void.self) { group in
             let bindings = self.bindings

@@ -65,11 +65,12 @@ struct BindingReconciler: Sendable {
         let subject: TokenReconcile.Subject
         if let grant = decision.grant {
             subject = TokenReconcile.Subject(
-                serviceAccount: account, secretName: secretName, connectorID: grant.connectorID,
+                serviceAccount: account, serviceAccountExists: true, secretName: secretName, connectorID: grant.connectorID,
                 expectedGroup: grant.subject.mode == .group ? grant.subject.value : nil, connectorLoaded: connector == .loaded,
                 renewAtFraction: spec.renewAtFraction, renewBefore: spec.renewBefore)
         } else if case let .refused(refusal) = decision, refusal.reason == RefusalReason.serviceAccountNotFound {
-            subject = TokenReconcile.Subject(serviceAccount: account, secretName: secretName, connectorID: "", expectedGroup: nil,
+            subject = TokenReconcile.Subject(serviceAccount: account, serviceAccountExists: false, secretName: secretName,
+                                             connectorID: "", expectedGroup: nil,
                                              connectorLoaded: false, renewAtFraction: nil, renewBefore: nil)
         } else {
             TokenMetrics.forget(namespace: binding.namespace, binding: binding.name)

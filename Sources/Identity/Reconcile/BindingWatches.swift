@@ -29,13 +29,18 @@ struct BindingWatches: Sendable {
     /// are then looked for every second rather than at the next poll.
     let dexKeys: DexKeyWatch?
 
-    /// Registers the indexes and the watches (before the informers run).
+    /// Registers the indexes (the Dex key ones too) and the watches (before the informers run).
     func watches(configMaps: Informer<ConfigMap>, appProjects: Informer<KubeObject>?, argoCDs: Informer<KubeObject>?,
                  deployments: Informer<KubeObject>?, issuers: Informer<KubeObject>, namespaces: Informer<KubeObject>,
                  serviceAccounts: Informer<KubeObject>, secrets: Informer<Secret>?) async -> [Watch<WorkKey>] {
         await bindings.addIndex(Self.serviceAccountIndex, Self.serviceAccountOf)
         await bindings.addIndex(Self.issuerIndex, Self.issuerOf)
         await bindings.addIndex(Self.policyKeyIndex, Self.policyKeyOf)
+        if let secrets {
+            // What a change of Dex's keys wakes (DexKeyWiring).
+            await secrets.addIndex(DexKeyWiring.secretKeyIDIndex, DexKeyWiring.keyID)
+            await bindings.addIndex(DexKeyWiring.failingBindingIndex, DexKeyWiring.isFailing)
+        }
         let bindings = self.bindings
         let sync = Enqueue(WorkKey.connectorSync, after: connectorDebounce)
         let everything: [Enqueue<WorkKey>] = [Enqueue(.allBindings), Enqueue(.allIssuers), sync]

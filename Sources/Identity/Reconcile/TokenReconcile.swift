@@ -8,7 +8,6 @@ import Kube
 /// when to come back. The binding reconciler writes the status (the only writer of it).
 struct TokenReconcile: Sendable {
     let secrets: Informer<Secret>
-    let serviceAccounts: Informer<KubeObject>
     let issuance: TokenIssuance
     let dexKeys: DexKeyWatch
     let events: EventRecorder
@@ -26,6 +25,8 @@ struct TokenReconcile: Sendable {
     /// What the binding asks for: its ServiceAccount and Secret, and (while granted) its connector.
     struct Subject: Sendable {
         var serviceAccount: String
+        /// As the binding's decision found it (a grant is withdrawn while it is absent).
+        var serviceAccountExists: Bool
         var secretName: String
         var connectorID: String
         var expectedGroup: String?
@@ -42,7 +43,7 @@ struct TokenReconcile: Sendable {
         let record = TokenRecord(json: binding.status.token)
         let inputs = TokenInputs(
             bindingUID: uid, serviceAccount: subject.serviceAccount, secretName: subject.secretName,
-            serviceAccountExists: await serviceAccounts.get(ObjectKey(namespace: binding.namespace, name: subject.serviceAccount)) != nil,
+            serviceAccountExists: subject.serviceAccountExists,
             secret: cached.map { ObservedTokenSecret.observe($0, ownerUID: uid, argoCDServer: issuance.options.argoCDServer, dexKeys: snapshot?.keys) },
             connectorLoaded: subject.connectorLoaded, connectorID: subject.connectorID, expectedGroup: subject.expectedGroup,
             renewAtFraction: subject.renewAtFraction ?? 2.0 / 3.0, renewBefore: subject.renewBefore,
